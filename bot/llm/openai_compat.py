@@ -1,0 +1,103 @@
+"""Any OpenAI-compatible chat-completions endpoint (llama.cpp server, Ollama, vLLM, hosted).
+
+Uses the `openai` client with streaming, no automatic retries (a retry would multiply
+the wait), and one overall deadline: the client's timeout bounds each network wait,
+and the elapsed time is checked between streamed pieces.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
+
+from bot.llm import Completion, Messages, ModelError, ModelTimeout, OnText, as_messages
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+log = logging.getLogger("cio_coach.llm")
+
+TEMPERATURE = 0.2
+
+
+def _http_errors() -> tuple[type[Exception], type[Exception]]:
+    """(timeout, any) error classes of the HTTP library under `openai`.
+
+    Errors raised while a stream is read come straight from it, unwrapped.
+    """
+    try:
+        import httpx2 as httpx
+    except ImportError:  # openai releases before the httpx2 switch
+        import httpx
+    return httpx.TimeoutException, httpx.HTTPError
+
+
+def display_url(url: str) -> str:
+    """The URL without any user:password part, safe to log and print."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+class OpenAICompatModel:
+    def __init__(self, base_url: str, model: str, api_key: str = "") -> None:
+        self.base_url = base_url
+        self.model = model
+        self._api_key = api_key
+        self._client = None
+        self.name = f"openai-compatible {model} at {display_url(base_url)}"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OpenAICompatModel:
+        return cls(settings.llm_base_url, settings.llm_model, settings.llm_api_key)
+
+    def __repr__(self) -> str:  # never show the key
+        return f"OpenAICompatModel({self.name!r})"
+
+    def _get_client(self):
+        if self._client is None:
+            from openai import OpenAI
+
+            # Local servers need no key, but the client insists on one.
+            self._client = OpenAI(base_url=self.base_url, api_key=self._api_key or "none",
+                                  max_retries=0)
+        return self._client
+
+    def complete(self, messages_or_prompt: str | Messages, *, max_tokens: int,
+                 timeout: float, on_text: OnText | None = None) -> str:
+        import openai
+
+        http_timeout, http_error = _http_errors()
+        deadline = time.monotonic() + timeout
+        client = self._get_client().with_options(timeout=timeout)
+        pieces: list[str] = []
+        finish_reason = None
+        try:
+            stream = client.chat.completions.create(
+                model=self.model, messages=as_messages(messages_or_prompt),
+                max_tokens=max_tokens, temperature=TEMPERATURE, stream=True)
+            with stream:
+                for chunk in stream:
+                    if time.monotonic() > deadline:
+                        raise ModelTimeout(f"no complete answer within {timeout:g} s")
+                    if not chunk.choices:
+                        continue
+                    choice = chunk.choices[0]
+                    finish_reason = choice.finish_reason or finish_reason
+                    piece = choice.delta.content if choice.delta else None
+                    if piece:
+                        pieces.append(piece)
+                        if on_text is not None:
+                            on_text(piece)
+        except (openai.APITimeoutError, http_timeout) as exc:
+            raise ModelTimeout(f"no answer within {timeout:g} s") from exc
+        except openai.APIStatusError as exc:
+            raise ModelError(f"HTTP {exc.status_code} from {display_url(self.base_url)}") from exc
+        except (openai.APIConnectionError, http_error) as exc:
+            raise ModelError(f"cannot reach {display_url(self.base_url)}") from exc
+        except openai.OpenAIError as exc:
+            raise ModelError(f"{type(exc).__name__}: {exc}") from exc
+        return Completion("".join(pieces), finish_reason)
