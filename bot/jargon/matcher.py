@@ -1,0 +1,313 @@
+"""The compiled checker: one tokenising pass and dictionary look-ups, no per-term regexes.
+
+Every form of every term (variants, regular inflections, hyphen/space/joined spellings)
+is compiled once into a dict keyed by the tuple of its lower-case words. Scanning a text
+tries, at each word, the longest phrase first. Terms with an everyday sense are kept or
+dropped by context cues (`sense-cues.csv`); acronyms not on the allow-list and not
+defined in the text are reported too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bot.jargon.acronyms import find_definitions, looks_like_acronym
+from bot.jargon.markup import mask
+from bot.jargon.terms import Lists, SenseCue, Term
+from bot.jargon.tokens import (
+    JOINABLE_GAP_RE,
+    SENTENCE_END_RE,
+    WORD_RE,
+    inflections,
+    normalise_phrase,
+)
+
+NEAR_WINDOW = 10  # words either side that count as "near" for weak cues
+SHOUTING_RUN = 3  # this many upper-case words in a row are emphasis, not acronyms
+MAX_JOINED_PARTS = 3
+
+ACRONYM_WHY = "An abbreviation a reader outside IT may not know."
+ACRONYM_INSTEAD = "Spell it out the first time, e.g. 'full name (ABC)', or say what it is."
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    term: Term
+    tag: str  # "" base form, "s", "ed", "ing"
+    word: int  # which word carries the inflection: 0 first, -1 last
+    upper_only: bool  # an acronym: only its upper-case spelling counts
+
+
+@dataclass(slots=True)
+class Finding:
+    start: int
+    end: int
+    term: str  # the text as written
+    kind: str  # term, buzzword, team, acronym
+    suggestion: str
+    explanation: str
+    severity: str
+    uncertain: bool = False  # decided by a weak context cue or a default
+    entry: str = ""  # the list entry it matched
+    category: str = ""
+    tag: str = ""  # inflection of the matched form
+    word: int = 0
+    pos: str = "n"
+
+    def to_json(self) -> dict:
+        return {"start": self.start, "end": self.end, "term": self.term, "kind": self.kind,
+                "suggestion": self.suggestion, "explanation": self.explanation,
+                "severity": self.severity, "uncertain": self.uncertain, "entry": self.entry,
+                "category": self.category}
+
+
+@dataclass(slots=True)
+class Scan:
+    """What one pass over a text found, before reporting."""
+
+    text: str
+    prose: str  # text with markup masked, same length
+    words: int
+    findings: list[Finding] = field(default_factory=list)
+    considered: list[Finding] = field(default_factory=list)  # dropped on weak evidence
+
+
+def term_key(term: str) -> str:
+    return " ".join(normalise_phrase(term))
+
+
+def _is_upper_form(form: str) -> bool:
+    letters = [ch for ch in form if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters)
+
+
+def _forms_of(term: Term) -> Iterable[tuple[tuple[str, ...], Form]]:
+    for spelling in (term.term, *term.variants):
+        words = normalise_phrase(spelling)
+        if not words:
+            continue
+        upper = _is_upper_form(spelling)
+        spellings = [words]
+        if 1 < len(words) <= MAX_JOINED_PARTS and not upper:
+            spellings.append(("".join(words),))
+        for ws in spellings:
+            yield ws, Form(term, "", 0, upper)
+            if "n" in term.pos:
+                for inflected, tag in inflections(ws[-1], "n"):
+                    yield ws[:-1] + (inflected,), Form(term, tag, -1, upper)
+            if "v" in term.pos:
+                for inflected, tag in inflections(ws[0], "v"):
+                    yield (inflected,) + ws[1:], Form(term, tag, 0, upper)
+
+
+class Checker:
+    """A compiled set of lists. Build once, call `scan` many times (thread-safe)."""
+
+    def __init__(self, lists: Lists, *, team_terms: Iterable[Term] = (),
+                 removed: Iterable[str] = ()) -> None:
+        self.lists = lists
+        self.team_terms = tuple(team_terms)
+        self.removed = frozenset(term_key(r) for r in removed)
+        self.allowed = lists.allowed_acronyms
+        self.index: dict[tuple[str, ...], list[Form]] = {}
+        self.first_max: dict[str, int] = {}
+        for term in (*self.team_terms, *lists.terms, *lists.buzzwords):
+            if term.kind != "team" and term_key(term.term) in self.removed:
+                continue
+            for words, form in _forms_of(term):
+                self._add(words, form)
+        self.cues: dict[str, list[SenseCue]] = {}
+        for cue in lists.sense_cues:
+            self.cues.setdefault(cue.term, []).append(cue)
+
+    def _add(self, words: tuple[str, ...], form: Form) -> None:
+        forms = self.index.setdefault(words, [])
+        if any(f.term is form.term for f in forms):
+            return
+        forms.append(form)
+        if self.first_max.get(words[0], 0) < len(words):
+            self.first_max[words[0]] = len(words)
+
+    def with_team(self, team_terms: Iterable[Term], removed: Iterable[str]) -> Checker:
+        return Checker(self.lists, team_terms=team_terms, removed=removed)
+
+    # -- scanning -------------------------------------------------------------------
+
+    def scan(self, text: str) -> Scan:
+        prose = mask(text)
+        spans: list[tuple[int, int]] = []
+        words: list[str] = []
+        low: list[str] = []
+        joinable: list[bool] = []
+        sentence: list[int] = []
+        prev_end, sent = 0, 0
+        for m in WORD_RE.finditer(prose):
+            start, end = m.span()
+            gap = prose[prev_end:start]
+            if gap != " " and spans:
+                if SENTENCE_END_RE.search(gap):
+                    sent += 1
+                joinable.append(JOINABLE_GAP_RE.fullmatch(gap) is not None)
+            else:
+                joinable.append(bool(spans))
+            word = m.group()
+            spans.append((start, end))
+            words.append(word)
+            low.append(word.lower())
+            sentence.append(sent)
+            prev_end = end
+        scan = Scan(text=text, prose=prose, words=len(words))
+        if not words:
+            return scan
+        definitions = find_definitions(prose)
+        defined = {d.acronym for d in definitions}
+
+        def in_definition(start: int, end: int) -> bool:
+            return any(d.start <= start and end <= d.end for d in definitions)
+
+        matches = self._match_terms(words, low, joinable)
+        used = [False] * len(words)
+        certain: list[tuple[int, int, Finding]] = []
+        ambiguous: list[tuple[int, int, Form]] = []
+        for i, j, form in matches:
+            for k in range(i, j):
+                used[k] = True
+            start, end = spans[i][0], spans[j - 1][1]
+            if in_definition(start, end):
+                continue
+            if j - i == 1 and _acronym_core(words[i]) in defined:
+                continue
+            if form.term.sense:
+                ambiguous.append((i, j, form))
+            else:
+                certain.append((i, j, self._finding(text, start, end, form)))
+        certain.extend(self._acronyms(text, words, spans, used, defined, in_definition))
+        scan.findings = [f for _, _, f in certain]
+        tech_sentences = {sentence[i] for i, _, f in certain if f.kind != "buzzword"}
+        for i, j, form in ambiguous:
+            keep, uncertain = self._decide(form, i, j, low, sentence, tech_sentences)
+            finding = self._finding(text, spans[i][0], spans[j - 1][1], form)
+            finding.uncertain = uncertain
+            (scan.findings if keep else scan.considered).append(finding)
+        scan.findings.sort(key=lambda f: (f.start, f.end))
+        return scan
+
+    def _match_terms(self, words: list[str], low: list[str],
+                     joinable: list[bool]) -> list[tuple[int, int, Form]]:
+        """Leftmost-longest matches: (first word, end word exclusive, form)."""
+        found = []
+        n, i = len(low), 0
+        index, first_max = self.index, self.first_max
+        while i < n:
+            longest = first_max.get(low[i])
+            if not longest:
+                i += 1
+                continue
+            hit = None
+            for size in range(min(longest, n - i), 0, -1):
+                if size > 1 and not all(joinable[i + 1:i + size]):
+                    continue
+                forms = index.get(tuple(low[i:i + size]))
+                if not forms:
+                    continue
+                form = next((f for f in forms if not f.upper_only
+                             or _written_upper(words[i:i + size], f.tag)), None)
+                if form is not None:
+                    hit = (i, i + size, form)
+                    break
+            if hit:
+                found.append(hit)
+                i = hit[1]
+            else:
+                i += 1
+        return found
+
+    def _acronyms(self, text, words, spans, used, defined, in_definition):
+        upper_run = [bool(looks_like_acronym(w)) or (w.isupper() and len(w) > 1) for w in words]
+        for k, word in enumerate(words):
+            if used[k]:
+                continue
+            core = looks_like_acronym(word)
+            if not core or core in self.allowed or core in defined:
+                continue
+            if _in_run(upper_run, k, SHOUTING_RUN):
+                continue
+            start, end = spans[k]
+            if in_definition(start, end):
+                continue
+            yield k, k + 1, Finding(start, end, text[start:end], "acronym", ACRONYM_INSTEAD,
+                                    ACRONYM_WHY, "medium", entry=core, category="acronym")
+
+    def _decide(self, form: Form, i: int, j: int, low: list[str], sentence: list[int],
+                tech_sentences: set[int]) -> tuple[bool, bool]:
+        """(keep, uncertain) for a term with an everyday sense."""
+        cues = self.cues.get(term_key(form.term.term), ())
+        strong = {"tech": 0, "plain": 0}
+        weak = {"tech": 0, "plain": 0}
+        sent = sentence[i]
+        lo = i
+        while lo > 0 and sentence[lo - 1] == sent and i - lo < NEAR_WINDOW:
+            lo -= 1
+        hi = j
+        while hi < len(low) and sentence[hi] == sent and hi - j < NEAR_WINDOW:
+            hi += 1
+        for cue in cues:
+            size = len(cue.cue)
+            if cue.where == "prev":
+                if i - size >= lo and _cue_at(cue.cue, low, i - size):
+                    strong[cue.sense] += 1
+            elif cue.where == "next":
+                if j + size <= hi and _cue_at(cue.cue, low, j):
+                    strong[cue.sense] += 1
+            elif any(_cue_at(cue.cue, low, k) for k in (*range(lo, i - size + 1),
+                                                         *range(j, hi - size + 1))):
+                weak[cue.sense] += 1
+        if strong["tech"] != strong["plain"]:
+            return strong["tech"] > strong["plain"], False
+        if sent in tech_sentences:
+            weak["tech"] += 1
+        if weak["tech"] != weak["plain"]:
+            return weak["tech"] > weak["plain"], True
+        return form.term.sense == "tech", True
+
+    @staticmethod
+    def _finding(text: str, start: int, end: int, form: Form) -> Finding:
+        term = form.term
+        return Finding(start, end, text[start:end], term.kind, term.suggestion, term.why,
+                       term.severity, entry=term.term, category=term.category, tag=form.tag,
+                       word=form.word, pos=term.pos)
+
+
+def _acronym_core(word: str) -> str:
+    return looks_like_acronym(word) or word.upper()
+
+
+def _written_upper(words: list[str], tag: str) -> bool:
+    last = words[-1]
+    if tag == "s" and last.endswith("s"):
+        last = last[:-1]
+    return all(w.isupper() for w in (*words[:-1], last) if any(c.isalpha() for c in w))
+
+
+def _in_run(flags: list[bool], k: int, run: int) -> bool:
+    lo = k
+    while lo > 0 and flags[lo - 1]:
+        lo -= 1
+    hi = k
+    while hi + 1 < len(flags) and flags[hi + 1]:
+        hi += 1
+    return hi - lo + 1 >= run
+
+
+def _cue_at(cue: tuple[str, ...], low: list[str], k: int) -> bool:
+    if k < 0 or k + len(cue) > len(low):
+        return False
+    for offset, part in enumerate(cue):
+        word = low[k + offset]
+        if part.endswith("*"):
+            if not word.startswith(part[:-1]):
+                return False
+        elif word != part:
+            return False
+    return True

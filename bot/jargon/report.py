@@ -1,0 +1,154 @@
+"""Turning a scan into a report: density, reading grade, plain rewrite, text output."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.jargon.matcher import Finding, Scan
+from bot.jargon.tokens import WORD_RE, inflect_word
+
+SENTENCE_RE = re.compile(r"[.!?]+(?=\s|$)|\n\s*\n")
+VOWEL_GROUPS_RE = re.compile(r"[aeiouy]+")
+DETERMINERS = frozenset("a an the this that these those our your their my his her its each "
+                        "every any some no one two three new old".split())
+AN_EXCEPTIONS = ("uni", "use", "usu", "one", "eu", "ur")
+AN_SILENT_H = ("hour", "honest", "honou", "heir")
+
+
+@dataclass
+class Report:
+    text: str
+    findings: list[Finding]
+    density: float  # findings per word of prose
+    grade: float  # Flesch-Kincaid grade level of the prose
+    rewrite: str
+    words: int = 0
+    considered: list[Finding] = field(default_factory=list)  # dropped on weak cues
+    note: str = ""  # e.g. "no prose to check"
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings
+
+    def to_json(self) -> dict:
+        data = {"text": self.text, "findings": [f.to_json() for f in self.findings],
+                "density": self.density, "grade": self.grade, "rewrite": self.rewrite,
+                "words": self.words}
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
+def syllables(word: str) -> int:
+    word = word.lower()
+    count = len(VOWEL_GROUPS_RE.findall(word))
+    if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and count > 1:
+        count -= 1
+    return max(1, count)
+
+
+def fk_grade(prose: str) -> float:
+    """Flesch-Kincaid grade level (0 for text without words)."""
+    words = [w for w in WORD_RE.findall(prose) if any(c.isalpha() for c in w)]
+    if not words:
+        return 0.0
+    sentences = max(1, len([s for s in SENTENCE_RE.split(prose) if WORD_RE.search(s)]))
+    syl = sum(syllables(w) for w in words)
+    grade = 0.39 * len(words) / sentences + 11.8 * syl / len(words) - 15.59
+    return round(max(0.0, grade), 1)
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?\n:" or text[:start].endswith("\n")
+
+
+def _article_for(phrase: str) -> str:
+    low = phrase.lower()
+    if low.startswith(AN_SILENT_H):
+        return "an"
+    if low[:1] in "aeiou" and not low.startswith(AN_EXCEPTIONS):
+        return "an"
+    return "a"
+
+
+def substitute(finding: Finding) -> str | None:
+    """The alternative inflected like the matched form, or None when not substitutable."""
+    alt = finding.suggestion
+    if finding.kind == "acronym" or not alt or alt.startswith(("(", "say ", "Say ")):
+        return None
+    parts = alt.split(" ")
+    if not finding.tag:
+        return alt
+    if finding.word == -1 and "n" in finding.pos:
+        parts[-1] = inflect_word(parts[-1], finding.tag, noun=True)
+    elif finding.word == 0 and "v" in finding.pos:
+        parts[0] = inflect_word(parts[0], finding.tag, noun=False)
+    else:
+        return None
+    return " ".join(parts)
+
+
+def rewrite(text: str, findings: list[Finding]) -> str:
+    """Substitute alternatives right to left so earlier offsets stay valid."""
+    out = text
+    for finding in sorted(findings, key=lambda f: f.start, reverse=True):
+        alt = substitute(finding)
+        if alt is None:
+            continue
+        written = text[finding.start:finding.end]
+        if written[:1].isupper() and _sentence_start(text, finding.start):
+            alt = alt[:1].upper() + alt[1:]
+        head = out[:finding.start]
+        article = re.search(r"\b(an?|An?)(\s+)$", head)
+        if article:
+            new = _article_for(alt)
+            if article.group(1)[0].isupper():
+                new = new.capitalize()
+            head = head[:article.start()] + new + article.group(2)
+        out = head + alt + out[finding.end:]
+    return out
+
+
+def build_report(scan: Scan) -> Report:
+    density = round(len(scan.findings) / scan.words, 3) if scan.words else 0.0
+    note = "" if scan.words else "no prose to check (only markup, code, links or emoji)"
+    return Report(text=scan.text, findings=scan.findings, density=density,
+                  grade=fk_grade(scan.prose), rewrite=rewrite(scan.text, scan.findings),
+                  words=scan.words, considered=scan.considered, note=note)
+
+
+def marked_text(report: Report) -> str:
+    """The draft with each finding in [brackets] followed by its number."""
+    out, pos = [], 0
+    for n, f in enumerate(report.findings, 1):
+        out.append(report.text[pos:f.start])
+        out.append(f"[{report.text[f.start:f.end]}]{_superscript(n)}")
+        pos = f.end
+    out.append(report.text[pos:])
+    return "".join(out)
+
+
+def _superscript(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def format_text(report: Report) -> str:
+    if report.note:
+        return f"Nothing to check: {report.note}."
+    if not report.findings:
+        return (f"No jargon found. Reading grade {report.grade:g} "
+                f"({report.words} words).")
+    lines = [marked_text(report), "", f"{len(report.findings)} to look at:"]
+    for n, f in enumerate(report.findings, 1):
+        label = f.kind if f.kind != "term" else f.category or "term"
+        maybe = ", maybe" if f.uncertain else ""
+        lines.append(f"{n:>3}. {f.term}  ({label}, {f.severity}{maybe})")
+        if f.explanation:
+            lines.append(f"     why: {f.explanation}")
+        if f.suggestion:
+            lines.append(f"     instead: {f.suggestion}")
+    lines += ["", f"Jargon density: {report.density:.1%} of {report.words} words. "
+              f"Reading grade: {report.grade:g}.", "", "Plainer version:", report.rewrite]
+    return "\n".join(lines)

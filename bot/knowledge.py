@@ -1,0 +1,221 @@
+"""The knowledge base: source texts split into passages, indexed in SQLite (FTS5).
+
+Passages follow the texts' structure: a heading belongs with the paragraph it
+introduces, and each passage keeps a locator a person can follow
+("Title › Section › ¶N"). Indexing is incremental: a file whose size, mtime and
+content hash are unchanged is not touched; a changed file is re-indexed and a deleted
+one removed. The full-text table is kept in sync with `passages` by triggers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from bot.db import migrate
+from bot.text import stems
+
+SOURCE_SUFFIXES = (".md", ".txt")
+# Bump when splitting or stemming changes: every document is then re-indexed.
+INDEX_VERSION = "3"
+MAX_HEADING_CHARS = 100
+
+
+@dataclass
+class Passage:
+    ord: int  # paragraph number within the document, from 1
+    section: str
+    text: str
+
+
+@dataclass
+class IndexReport:
+    documents: int
+    passages: int
+    added: list[str]
+    updated: list[str]
+    removed: list[str]
+    seconds: float
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+# --- schema -------------------------------------------------------------------------
+
+def m001_documents_and_passages(db: sqlite_utils.Database) -> None:
+    db["documents"].create({"source": str, "title": str, "sha256": str, "size": int,
+                            "mtime": float, "indexed_at": float, "index_version": str},
+                           pk="source")
+    db["passages"].create({"id": int, "source": str, "ord": int, "title": str, "section": str,
+                           "locator": str, "text": str, "stems": str},
+                          pk="id", foreign_keys=[("source", "documents", "source")])
+    db["passages"].create_index(["source"])
+    db["passages"].enable_fts(["stems"], create_triggers=True, tokenize="unicode61")
+
+
+def m002_vocabulary(db: sqlite_utils.Database) -> None:
+    # Document frequencies straight from the FTS index, for IDF weights at query time.
+    db.execute("CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row')")
+
+
+MIGRATIONS = [m001_documents_and_passages, m002_vocabulary]
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    migrate(db, "knowledge", MIGRATIONS)
+
+
+# --- splitting ------------------------------------------------------------------------
+
+_NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+\S")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_BULLET = re.compile(r"^[\s•\-*·]+")
+
+
+def _blocks(text: str) -> list[str]:
+    """Paragraphs: runs of non-blank lines, whitespace inside folded."""
+    return [re.sub(r"\s*\n\s*", " ", b).strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+
+
+def _is_heading(blocks: list[str], i: int) -> bool:
+    block = blocks[i]
+    if _MD_HEADING.match(block):
+        return True
+    if len(block) > MAX_HEADING_CHARS or i + 1 >= len(blocks):
+        return False
+    if not block.rstrip().endswith((".", "?", "!", ":", '"')):
+        return True
+    # A short sentence standing alone before a longer paragraph (or before another
+    # heading) introduces it.
+    nxt = blocks[i + 1]
+    return len(block) < 60 and (len(nxt) > 2 * len(block) or _is_heading(blocks, i + 1))
+
+
+def _heading_label(block: str) -> str:
+    return _BULLET.sub("", _MD_HEADING.sub("", block)).strip()
+
+
+def _numbered_section(block: str) -> str:
+    """'2. Never use professional terms. As a CIO...' -> '2. Never use professional terms'."""
+    first = re.split(r"(?<=[.!?])\s", block[3:], maxsplit=1)[0]
+    return (block[:3] + first).rstrip(".").strip()
+
+
+def title_of(text: str, fallback: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return _heading_label(line)[:200] or fallback
+    return fallback
+
+
+def split_passages(text: str) -> Iterator[Passage]:
+    """Headings join the paragraph they introduce; the title line itself is skipped."""
+    blocks = _blocks(text)[1:]  # the first block is the title
+    pending: list[str] = []
+    section = ""
+    ord_ = 0
+    for i, block in enumerate(blocks):
+        if _is_heading(blocks, i):
+            label = _heading_label(block)
+            if label and label.lower() != "detail":
+                if not pending:  # the first of a run of headings names the section
+                    section = label
+                pending.append(label)
+            continue
+        if _NUMBERED.match(block):
+            section = _numbered_section(block)
+        ord_ += 1
+        yield Passage(ord=ord_, section=section, text="\n".join([*pending, block]))
+        pending = []
+    if pending:  # trailing headings with no paragraph still hold words worth finding
+        ord_ += 1
+        yield Passage(ord=ord_, section=section, text="\n".join(pending))
+
+
+def locator(title: str, section: str, ord_: int) -> str:
+    parts = [title] + ([section] if section and section != title else []) + [f"¶{ord_}"]
+    return " › ".join(parts)
+
+
+# --- indexing -------------------------------------------------------------------------
+
+def source_files(knowledge_dir: Path) -> list[Path]:
+    if not knowledge_dir.is_dir():
+        return []
+    return sorted(p for p in knowledge_dir.iterdir()
+                  if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
+                  and not p.name.startswith("."))
+
+
+def _read_source(path: Path) -> str:
+    return path.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n")
+
+
+def _index_document(db: sqlite_utils.Database, path: Path, sha: str) -> None:
+    text = _read_source(path)
+    title = title_of(text, path.stem)
+    stat = path.stat()
+    db["passages"].delete_where("source = ?", [path.name])
+    db["documents"].upsert({"source": path.name, "title": title, "sha256": sha,
+                            "size": stat.st_size, "mtime": stat.st_mtime,
+                            "indexed_at": time.time(), "index_version": INDEX_VERSION},
+                           pk="source")
+    db["passages"].insert_all(
+        {"source": path.name, "ord": p.ord, "title": title, "section": p.section,
+         "locator": locator(title, p.section, p.ord), "text": p.text,
+         "stems": " ".join(stems(p.text))}
+        for p in split_passages(text)
+    )
+
+
+def _unchanged(row: dict | None, path: Path) -> bool | None:
+    """True/False when size+mtime decide it; None when the hash must be compared."""
+    if row is None or row["index_version"] != INDEX_VERSION:
+        return False
+    stat = path.stat()
+    if row["size"] == stat.st_size and row["mtime"] == stat.st_mtime:
+        return True
+    return None
+
+
+def ensure_index(db: sqlite_utils.Database, knowledge_dir: Path) -> IndexReport:
+    """Bring the index up to date with the knowledge folder; cheap when nothing changed."""
+    started = time.perf_counter()
+    ensure_schema(db)
+    files = {p.name: p for p in source_files(knowledge_dir)}
+    known = {r["source"]: r for r in db["documents"].rows}
+    todo = [p for name, p in files.items() if _unchanged(known.get(name), p) is not True]
+    removed = [name for name in known if name not in files]
+    added: list[str] = []
+    updated: list[str] = []
+    if todo or removed:
+        with db.conn:
+            db.execute("SAVEPOINT reindex")
+            for path in todo:
+                sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                row = known.get(path.name)
+                if row and row["sha256"] == sha and row["index_version"] == INDEX_VERSION:
+                    stat = path.stat()  # touched, not changed: remember the new mtime
+                    db["documents"].update(path.name, {"mtime": stat.st_mtime,
+                                                       "size": stat.st_size})
+                    continue
+                _index_document(db, path, sha)
+                (updated if row else added).append(path.name)
+            for name in removed:
+                db["passages"].delete_where("source = ?", [name])
+                db["documents"].delete(name)
+            db.execute("RELEASE reindex")
+    return IndexReport(
+        documents=db["documents"].count,
+        passages=db["passages"].count,
+        added=added, updated=updated, removed=removed,
+        seconds=time.perf_counter() - started,
+    )

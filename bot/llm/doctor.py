@@ -1,0 +1,72 @@
+"""`cio-coach doctor` section "model": which backend, whether it answers, how fast.
+
+Never prints the API key: only whether one is set.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from bot.llm import ModelError, build_model
+
+if TYPE_CHECKING:
+    from bot.cli.doctor import Check
+    from bot.config import Settings
+
+SECTION = "model"
+PING_PROMPT = "Reply with the single word: ready"
+PING_MAX_TOKENS = 8
+PING_TIMEOUT = 30.0
+
+
+def _redact(text: str, secret: str) -> str:
+    return text.replace(secret, "***") if secret else text
+
+
+def _backend_check(settings: Settings) -> Check:
+    from bot.cli.doctor import Check
+    from bot.llm.openai_compat import display_url
+
+    if settings.llm_model_path:
+        return Check(SECTION, "backend", True,
+                     f"local llama-cpp-python, LLM_MODEL_PATH={settings.llm_model_path}")
+    key = "API key set" if settings.llm_api_key else "no API key"
+    return Check(SECTION, "backend", True,
+                 f"OpenAI-compatible {display_url(settings.llm_base_url)}, "
+                 f"model {settings.llm_model}, {key}")
+
+
+def checks(settings: Settings) -> list[Check]:
+    from bot.cli.doctor import Check
+
+    if not settings.model_configured:
+        detail = "none configured: answers quote their sources"
+        if settings.llm_base_url and not settings.llm_model:
+            detail = "LLM_BASE_URL is set but LLM_MODEL is not: " + detail
+        return [Check(SECTION, "backend", None, detail)]
+    result = [_backend_check(settings)]
+    timeout = min(settings.llm_timeout, PING_TIMEOUT)
+    try:
+        model = build_model(settings)
+        load = getattr(model, "load", None)
+        if load is not None:  # time the load apart from the completion
+            started = time.perf_counter()
+            load()
+            result.append(Check(SECTION, "load", True,
+                                f"loaded in {time.perf_counter() - started:.2f} s"))
+        started = time.perf_counter()
+        reply = model.complete(PING_PROMPT, max_tokens=PING_MAX_TOKENS, timeout=timeout)
+        elapsed = time.perf_counter() - started
+    except ModelError as exc:
+        message = _redact(str(exc), settings.llm_api_key)
+        result.append(Check(SECTION, "answers", False, message))
+        return result
+    reply = " ".join(reply.split())
+    if not reply:
+        result.append(Check(SECTION, "answers", False, f"empty reply after {elapsed:.2f} s"))
+    else:
+        shown = _redact(reply[:40], settings.llm_api_key)
+        result.append(Check(SECTION, "answers", True,
+                            f"short completion in {elapsed:.2f} s: {shown!r}"))
+    return result

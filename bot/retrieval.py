@@ -1,0 +1,250 @@
+"""Finding the passages that answer a question.
+
+Signals, combined (bench/bench_retrieval.py measures what each adds):
+- stemmed words, stop words removed, weighted by IDF from the FTS vocabulary;
+- related terms (`knowledge/retrieval/related-terms.tsv`): a question word also matches
+  passages that use a related word, at a lower weight;
+- passage-level BM25 over those concepts, and sentence-level coverage (how much of the
+  question one sentence of the passage covers), plus the section heading.
+
+A question is declined when the best passage covers too little of the question's weight:
+words the texts never use (Paris, sourdough) weigh the most, so an out-of-scope question
+cannot reach the threshold on generic words like "CIO" alone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import sqlite_utils
+
+from bot.text import content_stems, load_word_list, split_sentences, stem, stopwords, words
+
+RELATED_WEIGHT = 0.6
+K1, B = 1.2, 0.75
+CANDIDATES = 60
+MIN_COVERAGE = 0.19
+W_PASSAGE, W_SENTENCE, W_SECTION = 0.45, 0.45, 0.10
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One content word of the question and the related terms that may stand for it."""
+
+    stem: str
+    related: tuple[tuple[str, ...], ...]  # each alternative: the stems that must all appear
+    specificity: float = 1.0  # 1 for rare words, down to 0.2 for everyday ones ("take")
+
+
+def specificity(word: str) -> float:
+    """How much a word says about a topic, from its frequency in general English.
+
+    Everyday words ("good", "take", "keep") are weak evidence both ways: their absence
+    from a passage must not sink an in-scope question, and their presence must not
+    carry an out-of-scope one.
+    """
+    from wordfreq import zipf_frequency
+
+    return min(1.0, max(0.2, (6.5 - zipf_frequency(word, "en")) / 2.5))
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    coverage: float
+
+
+@dataclass
+class Hit:
+    passage_id: int
+    source: str
+    title: str
+    section: str
+    locator: str
+    text: str
+    score: float = 0.0
+    coverage: float = 0.0  # share of the question's weight this passage covers
+    sentences: list[Sentence] = field(default_factory=list)  # best first
+
+
+@dataclass
+class SearchResult:
+    question: str
+    concepts: list[Concept]
+    hits: list[Hit]  # best first
+
+    @property
+    def confident(self) -> bool:
+        return bool(self.hits) and self.hits[0].coverage >= MIN_COVERAGE
+
+
+# --- related terms ----------------------------------------------------------------------
+
+def _member_stems(member: str, stop: frozenset[str]) -> tuple[str, ...]:
+    return tuple(s for s in (stem(w) for w in words(member)) if s not in stop)
+
+
+@lru_cache(maxsize=4)
+def related_groups(knowledge_dir: Path) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    path = knowledge_dir / "retrieval" / "related-terms.tsv"
+    if not path.is_file():
+        return ()
+    stop = stopwords(knowledge_dir)
+    groups = []
+    for line in load_word_list(path):
+        members = {_member_stems(m, stop) for m in line.split(",")}
+        members.discard(())
+        if len(members) > 1:
+            groups.append(tuple(sorted(members)))
+    return tuple(groups)
+
+
+def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tuple(seq[i:i + n]) == phrase for i in range(len(seq) - n + 1))
+
+
+def concepts_of(question: str, knowledge_dir: Path) -> list[Concept]:
+    stop = stopwords(knowledge_dir)
+    spec: dict[str, float] = {}
+    q = []
+    for w in words(question):
+        s = stem(w)
+        if s in stop or w in stop:
+            continue
+        q.append(s)
+        spec[s] = min(spec.get(s, 1.0), specificity(w))
+    groups = related_groups(knowledge_dir)
+    concepts = []
+    for s in dict.fromkeys(q):
+        alternatives: set[tuple[str, ...]] = set()
+        for group in groups:
+            if any(s in member and _contains(q, member) for member in group):
+                alternatives.update(m for m in group if s not in m)
+        concepts.append(Concept(s, tuple(sorted(alternatives)), spec[s]))
+    return concepts
+
+
+# --- scoring ----------------------------------------------------------------------------
+
+class Retriever:
+    """Searches one database's passages; cheap to create, holds no connection state."""
+
+    def __init__(self, db: sqlite_utils.Database, knowledge_dir: Path):
+        self.db = db
+        self.knowledge_dir = knowledge_dir
+
+    def _stats(self, terms: set[str]) -> tuple[int, float, dict[str, int]]:
+        n, avg = self.db.execute(
+            "SELECT count(*), avg(length(stems) - length(replace(stems, ' ', '')) + 1) "
+            "FROM passages").fetchone()
+        df: dict[str, int] = {}
+        if terms:
+            marks = ",".join("?" * len(terms))
+            df = dict(self.db.execute(
+                f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})",
+                list(terms)).fetchall())
+        return n or 0, avg or 1.0, df
+
+    def _candidates(self, terms: set[str]) -> list[dict]:
+        match = " OR ".join(f'"{t}"' for t in sorted(terms))
+        rows = self.db.execute(
+            "SELECT p.id, p.source, p.title, p.section, p.locator, p.text, p.stems "
+            "FROM passages_fts f JOIN passages p ON p.rowid = f.rowid "
+            "WHERE passages_fts MATCH ? ORDER BY f.rank LIMIT ?", [match, CANDIDATES])
+        cols = ("id", "source", "title", "section", "locator", "text", "stems")
+        return [dict(zip(cols, r, strict=True)) for r in rows]
+
+    def search(self, question: str, k: int = 5) -> SearchResult:
+        concepts = concepts_of(question, self.knowledge_dir)
+        terms = {c.stem for c in concepts} | {s for c in concepts for alt in c.related for s in alt}
+        if not terms:
+            return SearchResult(question, concepts, [])
+        n, avg_len, df = self._stats(terms)
+        rows = self._candidates(terms)
+        weights = {c.stem: _idf(df.get(c.stem, 0), n) * c.specificity for c in concepts}
+        total = sum(weights.values()) or 1.0
+        hits = [self._score(row, concepts, weights, total, avg_len) for row in rows]
+        hits.sort(key=lambda h: h.score, reverse=True)
+        for hit in hits[:k]:
+            hit.sentences = _rank_sentences(hit.text, concepts, weights, total,
+                                            stopwords(self.knowledge_dir))
+        return SearchResult(question, concepts, hits[:k])
+
+    def _score(self, row: dict, concepts: list[Concept], weights: dict[str, float],
+               total: float, avg_len: float) -> Hit:
+        tokens = row["stems"].split()
+        tf = Counter(tokens)
+        norm = K1 * (1 - B + B * len(tokens) / avg_len)
+        section = set(content_stems(row["section"], stopwords(self.knowledge_dir)))
+        bm25 = covered = 0.0
+        best_sentence = 0.0
+        sentence_cover = _best_sentence_coverage(row["text"], concepts, weights, total,
+                                                 stopwords(self.knowledge_dir))
+        section_cover = 0.0
+        for c in concepts:
+            w = weights[c.stem]
+            count, strength = _match(c, tf, tokens)
+            if strength:
+                covered += w * strength
+                bm25 += w * strength * count * (K1 + 1) / (count + norm)
+            if c.stem in section:
+                section_cover += w
+        best_sentence = sentence_cover
+        coverage = covered / total
+        score = (W_PASSAGE * bm25 / (total * (K1 + 1)) * 2 + W_SENTENCE * best_sentence
+                 + W_SECTION * section_cover / total) + 0.3 * coverage
+        return Hit(passage_id=row["id"], source=row["source"], title=row["title"],
+                   section=row["section"], locator=row["locator"], text=row["text"],
+                   score=score, coverage=coverage)
+
+
+def _idf(doc_freq: int, n: int) -> float:
+    return math.log(1 + (n - doc_freq + 0.5) / (doc_freq + 0.5))
+
+
+def _match(c: Concept, tf: Counter, tokens: list[str]) -> tuple[int, float]:
+    """How often, and how strongly (1 own word, RELATED_WEIGHT a related one), c appears."""
+    if tf.get(c.stem):
+        return tf[c.stem], 1.0
+    best = 0
+    for alt in c.related:
+        if len(alt) == 1:
+            best = max(best, tf.get(alt[0], 0))
+        elif all(tf.get(s) for s in alt):
+            best = max(best, min(tf[s] for s in alt))
+    return (best, RELATED_WEIGHT) if best else (0, 0.0)
+
+
+def _sentence_coverage(stems_: list[str], concepts: list[Concept], weights: dict[str, float],
+                       total: float) -> float:
+    tf = Counter(stems_)
+    return sum(weights[c.stem] * _match(c, tf, stems_)[1] for c in concepts) / total
+
+
+def _sentence_stems(text: str, stop: frozenset[str]) -> list[tuple[int, int, list[str]]]:
+    return [(a, b, content_stems(text[a:b], stop)) for a, b in split_sentences(text)]
+
+
+def _best_sentence_coverage(text: str, concepts: list[Concept], weights: dict[str, float],
+                            total: float, stop: frozenset[str]) -> float:
+    sents = _sentence_stems(text, stop)
+    best = 0.0
+    for i, (_, _, st) in enumerate(sents):
+        best = max(best, _sentence_coverage(st, concepts, weights, total))
+        if i + 1 < len(sents):  # an idea often spans two sentences
+            pair = _sentence_coverage(st + sents[i + 1][2], concepts, weights, total)
+            best = max(best, 0.85 * pair)
+    return best
+
+
+def _rank_sentences(text: str, concepts: list[Concept], weights: dict[str, float],
+                    total: float, stop: frozenset[str]) -> list[Sentence]:
+    ranked = [Sentence(a, b, _sentence_coverage(st, concepts, weights, total))
+              for a, b, st in _sentence_stems(text, stop)]
+    return sorted(ranked, key=lambda s: s.coverage, reverse=True)

@@ -1,0 +1,248 @@
+"""The work the listeners share: answer a question, check a draft, hold a DM conversation.
+
+Each function opens its own database connection (one per thread) and never lets an
+exception escape a listener silently: `apologizing` logs the detail and tells the person.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from bot.answer import Answer, Turn
+from bot.config import Settings
+from bot.slack import blocks, store
+
+log = logging.getLogger(__name__)
+
+PLACEHOLDER = ":hourglass_flowing_sand: Looking through the advice texts…"
+STATUS = "is reading the advice texts…"
+UPDATE_EVERY_SECONDS = 1.0
+MAX_QUESTION_CHARS = 2000
+
+_SLACK_ENTITY = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+_CHECK_PREFIX = re.compile(r"^\s*(?:check|jargon)\b[\s:,.-]*", re.IGNORECASE)
+
+COACHING_QUESTIONS = (
+    "Which of your stakeholders would you talk to first about this?",
+    "What would this look like in your own organisation next month?",
+    "What is the one step you could take on this this week?",
+    "Who in your leadership team would see this differently, and why?",
+    "What would you need to stop doing to make room for this?",
+)
+
+
+# --- reading what Slack sends ----------------------------------------------------------
+
+def _entity(match: re.Match) -> str:
+    target, label = match.group(1), match.group(2)
+    if label:
+        return label
+    if target.startswith("!"):
+        return "@" + target[1:].split("^")[0]
+    if target.startswith(("@", "#")):
+        return target
+    return target
+
+
+def slack_to_plain(text: str) -> str:
+    """Slack's message markup (`<@U1>`, `<url|label>`, `&amp;`) as plain text."""
+    text = _SLACK_ENTITY.sub(_entity, text or "")
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+
+
+def strip_mention(text: str, bot_user_id: str | None) -> str:
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", " ", text or "")
+    return text.strip()
+
+
+def shared_text(event: dict[str, Any]) -> str:
+    """The text of a message forwarded or shared into the DM, if this is one."""
+    parts = [a.get("text") or a.get("fallback") or ""
+             for a in event.get("attachments") or []
+             if a.get("is_share") or a.get("is_msg_unfurl")]
+    return "\n\n".join(p for p in parts if p.strip())
+
+
+def jargon_draft(event: dict[str, Any]) -> str | None:
+    """The draft to check when a DM asks for a jargon check instead of an answer."""
+    text = event.get("text") or ""
+    match = _CHECK_PREFIX.match(text)
+    shared = shared_text(event)
+    if match and (text[match.end():].strip() or shared):
+        own = slack_to_plain(text[match.end():])
+        return "\n\n".join(p for p in (own, slack_to_plain(shared)) if p)
+    if shared:
+        return slack_to_plain(shared)
+    return None
+
+
+def coaching_question(question: str, answer: Answer) -> str:
+    """One short question back, for answers that do not already end with one."""
+    if not answer.answered or answer.answer.rstrip().endswith("?"):
+        return ""
+    digest = hashlib.sha1(question.lower().encode("utf-8")).digest()
+    return COACHING_QUESTIONS[digest[0] % len(COACHING_QUESTIONS)]
+
+
+# --- failures --------------------------------------------------------------------------
+
+@contextmanager
+def apologizing(what: str, tell: Callable[[str], Any]) -> Iterator[None]:
+    """Run the block; on failure log the detail and send the person a short apology."""
+    try:
+        yield
+    except Exception:
+        log.exception("failed while %s", what)
+        try:
+            tell(blocks.apology(f"while {what}"))
+        except Exception:
+            log.exception("could not send the apology either (%s)", what)
+
+
+# --- the cores -------------------------------------------------------------------------
+
+def answer(settings: Settings, team_id: str, user_id: str, question: str, *, surface: str,
+           history: list[Turn] | None = None,
+           on_text: Callable[[str], None] | None = None) -> tuple[Answer, int]:
+    """Answer `question` (logged for App Home) and store it; returns it with its id."""
+    question = question[:MAX_QUESTION_CHARS]
+    with store.connect(settings.db_path) as db:
+        store.log_question(db, team_id, user_id, surface, question)
+    result = _answer_question(settings, question, history, on_text)
+    with store.connect(settings.db_path) as db:
+        answer_id = store.record_answer(db, team_id, user_id, result)
+    return result, answer_id
+
+
+def _answer_question(settings: Settings, question: str, history: list[Turn] | None,
+                     on_text: Callable[[str], None] | None) -> Answer:
+    from bot.answer import answer_question
+
+    if on_text is None or not settings.model_configured:
+        return answer_question(question, settings, history=history)
+    # Stream a model answer: get the quoted answer first, then let the model phrase it.
+    from dataclasses import replace
+
+    from bot.llm.grounded import generate_answer
+
+    quoted = answer_question(question, replace(settings, llm_base_url="", llm_model="",
+                                               llm_model_path=""), history=history)
+    if not quoted.answered:
+        return quoted
+    return generate_answer(quoted, settings, history=history, on_text=on_text)
+
+
+def check_draft(settings: Settings, team_id: str, draft: str):
+    from bot.jargon import check
+    from bot.jargon.store import checker_for
+
+    with store.connect(settings.db_path) as db:
+        checker = checker_for(db, team_id)
+    return check(draft, checker=checker)
+
+
+def jargon_message(settings: Settings, team_id: str, draft: str) -> dict[str, Any]:
+    """chat.postMessage / respond arguments for the jargon report of `draft`."""
+    report = check_draft(settings, team_id, draft)
+    can_rewrite = settings.model_configured and len(draft) <= 1900
+    return {"text": blocks.jargon_text(report),
+            "blocks": blocks.jargon_blocks(draft, report, rewrite_button=can_rewrite,
+                                           draft_ref=draft if can_rewrite else "")}
+
+
+def answer_message(result: Answer, answer_id: int, *, shareable: bool = False,
+                   coaching: str = "") -> dict[str, Any]:
+    return {"text": blocks.answer_text(result),
+            "blocks": blocks.answer_blocks(result, answer_id=answer_id, shareable=shareable,
+                                           coaching_question=coaching)}
+
+
+# --- posting in a thread, with a placeholder replaced by the answer ----------------------
+
+class ThreadReply:
+    """A reply in a thread: a placeholder first, updated as text streams, then replaced."""
+
+    def __init__(self, client, channel: str, thread_ts: str):
+        self.client = client
+        self.channel = channel
+        self.thread_ts = thread_ts
+        self.ts: str | None = None
+        self._streamed = ""
+        self._last_update = 0.0
+
+    def placeholder(self, text: str = PLACEHOLDER) -> None:
+        response = self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts,
+                                                text=text)
+        self.ts = response["ts"]
+
+    def on_text(self, piece: str) -> None:
+        """Throttled chat.update with the text so far (model answers stream in pieces)."""
+        self._streamed += piece
+        now = time.monotonic()
+        if self.ts and now - self._last_update >= UPDATE_EVERY_SECONDS:
+            self._last_update = now
+            self.client.chat_update(channel=self.channel, ts=self.ts,
+                                    text=blocks.clip(blocks.escape(self._streamed), 3000))
+
+    def send(self, message: dict[str, Any]) -> None:
+        if self.ts:
+            self.client.chat_update(channel=self.channel, ts=self.ts, **message)
+        else:
+            response = self.client.chat_postMessage(channel=self.channel,
+                                                    thread_ts=self.thread_ts, **message)
+            self.ts = response["ts"]
+
+    def tell(self, text: str) -> None:
+        self.send({"text": text, "blocks": []})
+
+
+def converse(settings: Settings, client, *, team_id: str, user_id: str, channel: str,
+             thread_ts: str, event: dict[str, Any], set_status=None, set_title=None,
+             surface: str = "dm", bot_user_id: str | None = None) -> None:
+    """Answer (or check) a DM or mention in its thread, remembering earlier turns."""
+    reply = ThreadReply(client, channel, thread_ts)
+    with apologizing("answering your message", reply.tell):
+        draft = jargon_draft(event) if surface != "mention" else None
+        if draft is not None:
+            reply.send(jargon_message(settings, team_id, draft))
+            return
+        question = slack_to_plain(strip_mention(event.get("text") or "", bot_user_id))
+        if not question:
+            reply.send({"text": "Ask me a question, or start with `check` to check a draft.",
+                        "blocks": blocks.help_blocks()})
+            return
+        _show_progress(reply, set_status)
+        with store.connect(settings.db_path) as db:
+            history = store.thread_history(db, team_id, channel, thread_ts)
+        if set_title is not None and not history:
+            _quietly(set_title, blocks.clip(question, 80))
+        result, answer_id = answer(settings, team_id, user_id, question, surface=surface,
+                                   history=history, on_text=reply.on_text)
+        coaching = coaching_question(question, result) if surface != "mention" else ""
+        reply.send(answer_message(result, answer_id, coaching=coaching))
+        with store.connect(settings.db_path) as db:
+            store.add_turn(db, team_id, channel, thread_ts, question, result.answer)
+
+
+def _show_progress(reply: ThreadReply, set_status) -> None:
+    """The AI-app "thinking" status where the workspace has it, else a placeholder message."""
+    if set_status is not None and _quietly(set_status, STATUS):
+        return
+    reply.placeholder()
+
+
+def _quietly(fn: Callable[..., Any], *args: Any) -> bool:
+    """Call an optional Slack nicety (status, title); a refusal is logged, not fatal."""
+    try:
+        fn(*args)
+        return True
+    except Exception as exc:
+        log.info("optional Slack call failed: %s", exc)
+        return False

@@ -1,0 +1,37 @@
+"""Slack's AI-app surface (Bolt's `Assistant`): suggested prompts on a new thread, the
+"thinking" status while an answer is prepared, a thread title, and follow-ups that use
+the earlier turns. Threaded replies in a plain DM arrive here too and are answered the
+same way (the status call is refused there, so a placeholder message is shown instead).
+"""
+
+from __future__ import annotations
+
+from slack_bolt import App, Assistant
+
+from bot.slack import blocks, coach
+
+GREETING = ("Hi! Ask me anything about leading IT: I answer from two advice texts and "
+            "quote them. Start a message with `check` to check a draft for jargon.")
+
+
+def register(app: App) -> None:
+    assistant = Assistant()
+    assistant.thread_started(start_thread)
+    assistant.user_message(answer_in_thread)
+    app.assistant(assistant)
+
+
+def start_thread(say, set_suggested_prompts, logger):
+    try:
+        say(GREETING)
+        set_suggested_prompts(prompts=[{"title": q[:75], "message": q}
+                                       for q in blocks.EXAMPLE_QUESTIONS])
+    except Exception:
+        logger.exception("could not start the assistant thread")
+
+
+def answer_in_thread(payload, context, client, set_status, set_title):
+    coach.converse(context["settings"], client, team_id=context.team_id or "",
+                   user_id=payload.get("user") or context.user_id or "",
+                   channel=payload["channel"], thread_ts=payload["thread_ts"], event=payload,
+                   set_status=set_status, set_title=set_title, surface="dm")

@@ -1,0 +1,107 @@
+"""Slash commands: `/cio QUESTION` and `/jargon DRAFT | add | remove | list`.
+
+Each acknowledges at once with a short placeholder (visible only to the asker); the
+answer or report follows through the command's response_url, replacing it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt import App
+
+from bot.slack import blocks, coach, store
+
+HELP_WORDS = {"", "help", "?"}
+_TERM_SPEC = re.compile(r"^(?P<term>.+?)\s*(?:=|->|→|:)\s*(?P<plain>.+)$", re.DOTALL)
+
+
+def register(app: App) -> None:
+    app.command("/cio")(ack=ack_cio, lazy=[answer_cio])
+    app.command("/jargon")(ack=ack_jargon, lazy=[run_jargon])
+
+
+def ack_cio(ack, command):
+    text = (command.get("text") or "").strip()
+    if text.lower() in HELP_WORDS:
+        ack(text="What CIO Coach can do", blocks=blocks.help_blocks())
+    else:
+        ack(text=coach.PLACEHOLDER)
+
+
+def answer_cio(command, context, respond):
+    question = coach.slack_to_plain(command.get("text") or "")
+    if question.lower() in HELP_WORDS:
+        return
+    settings = context["settings"]
+    with coach.apologizing("answering your question", _ephemeral(respond)):
+        result, answer_id = coach.answer(settings, context.team_id or "", context.user_id or "",
+                                         question, surface="command")
+        message = coach.answer_message(result, answer_id, shareable=True)
+        respond(response_type="ephemeral", replace_original=True, **message)
+
+
+def ack_jargon(ack, command):
+    text = (command.get("text") or "").strip()
+    if not text or text.lower() in HELP_WORDS:
+        ack(text="Usage: `/jargon <draft>` checks a draft. Team terms: "
+                 "`/jargon add <term> = <plain words>`, `/jargon remove <term>`, `/jargon list`.")
+    else:
+        ack(text=":mag: Checking your draft…")
+
+
+def run_jargon(command, context, respond):
+    text = (command.get("text") or "").strip()
+    if not text or text.lower() in HELP_WORDS:
+        return
+    settings = context["settings"]
+    team_id = context.team_id or ""
+    word, _, rest = text.partition(" ")
+    with coach.apologizing("checking your draft", _ephemeral(respond)):
+        if word.lower() in ("add", "remove", "list") and (rest.strip() or word.lower() == "list"):
+            reply = manage_terms(settings, team_id, word.lower(), coach.slack_to_plain(rest))
+            respond(response_type="ephemeral", replace_original=True, text=reply)
+            return
+        message = coach.jargon_message(settings, team_id, coach.slack_to_plain(text))
+        respond(response_type="ephemeral", replace_original=True, **message)
+
+
+def manage_terms(settings, team_id: str, verb: str, spec: str) -> str:
+    from bot.jargon import store as terms
+
+    with store.connect(settings.db_path) as db:
+        if verb == "list":
+            listed = terms.list_terms(db, team_id)
+            if not listed:
+                return "This workspace has no terms of its own yet. " \
+                       "Add one with `/jargon add <term> = <plain words>`."
+            lines = [f"• *{blocks.escape(_term_of(t))}* → {blocks.escape(_plain_of(t))}"
+                     for t in listed]
+            return blocks.clip(f"*This workspace's terms ({len(listed)})*\n" +
+                               "\n".join(lines), 3000)
+        if verb == "add":
+            match = _TERM_SPEC.match(spec.strip())
+            if not match:
+                return "Write it as `/jargon add <term> = <plain words>`."
+            term, plain = match["term"].strip(), match["plain"].strip()
+            terms.add_term(db, team_id, term, plain)
+            return f"Added *{blocks.escape(term)}* → {blocks.escape(plain)} for this workspace."
+        term = spec.strip()
+        removed = terms.remove_term(db, team_id, term)
+        if removed is False:
+            return f"*{blocks.escape(term)}* was not in this workspace's terms."
+        return f"Removed *{blocks.escape(term)}* from this workspace's terms."
+
+
+def _term_of(entry) -> str:
+    return entry.get("term", "") if isinstance(entry, dict) else getattr(entry, "term", str(entry))
+
+
+def _plain_of(entry) -> str:
+    if isinstance(entry, dict):
+        return entry.get("plain") or entry.get("suggestion") or ""
+    return getattr(entry, "plain", "") or getattr(entry, "suggestion", "")
+
+
+def _ephemeral(respond):
+    return lambda text: respond(response_type="ephemeral", replace_original=True, text=text)

@@ -1,0 +1,53 @@
+"""Events: direct messages (a coaching conversation), mentions in channels, App Home.
+
+Events are acknowledged by Bolt before these run (in its listener threads). Messages
+from bots (this one included), edits, deletions and other subtypes are ignored.
+Threaded DM follow-ups are handled by the Assistant listeners (`assistant.py`).
+"""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.slack import coach
+from bot.slack.listeners import views
+
+ANSWERED_SUBTYPES = {None, "file_share"}
+
+
+def register(app: App) -> None:
+    app.event("app_mention")(answer_mention)
+    app.event("message")(answer_direct_message)
+    app.event("app_home_opened")(publish_home)
+
+
+def is_person_message(event: dict) -> bool:
+    return event.get("subtype") in ANSWERED_SUBTYPES and not event.get("bot_id") \
+        and not event.get("bot_profile") and bool(event.get("user"))
+
+
+def answer_mention(event, context, client):
+    if not is_person_message(event) or event.get("edited"):
+        return
+    coach.converse(context["settings"], client, team_id=context.team_id or "",
+                   user_id=event["user"], channel=event["channel"],
+                   thread_ts=event.get("thread_ts") or event["ts"], event=event,
+                   surface="mention", bot_user_id=context.bot_user_id)
+
+
+def answer_direct_message(event, context, client):
+    if event.get("channel_type") != "im" or not is_person_message(event):
+        return
+    coach.converse(context["settings"], client, team_id=context.team_id or "",
+                   user_id=event["user"], channel=event["channel"],
+                   thread_ts=event.get("thread_ts") or event["ts"], event=event, surface="dm")
+
+
+def publish_home(event, context, client, logger):
+    if event.get("tab", "home") != "home":
+        return
+    try:
+        client.views_publish(user_id=event["user"],
+                             view=views.home_view(context["settings"], context.team_id or ""))
+    except Exception:
+        logger.exception("could not publish App Home for %s", event.get("user"))

@@ -1,0 +1,76 @@
+"""Words, stems and sentences: the text processing shared by indexing and retrieval."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import Stemmer
+
+from bot.config import DEFAULT_KNOWLEDGE_DIR
+
+_WORD = re.compile(r"[a-z0-9]+")
+# A sentence ends at . ! ? ; or a line break, followed by space; quotes may close it.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])([\"'”’)]*)\s+|\n\s*")
+_stemmer = Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text)]
+
+
+def load_word_list(path: Path) -> list[str]:
+    """Lines of a data file, without comments (#) and blank lines."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append(line)
+    return out
+
+
+@lru_cache(maxsize=4)
+def stopwords(knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> frozenset[str]:
+    """Stems of words that carry no topic (function words and question words)."""
+    path = knowledge_dir / "retrieval" / "stopwords.tsv"
+    if not path.is_file():
+        path = DEFAULT_KNOWLEDGE_DIR / "retrieval" / "stopwords.tsv"
+    items: set[str] = set()
+    for line in load_word_list(path):
+        for w in line.split():
+            items.add(stem(w.lower()))
+            items.add(w.lower())
+    return frozenset(items)
+
+
+def content_stems(text: str, stop: frozenset[str]) -> list[str]:
+    return [s for s in stems(text) if s not in stop]
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of `text` (whitespace trimmed)."""
+    spans = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        closing = m.group(1)
+        spans.append((start, m.start() + len(closing) if closing is not None else m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for a, b in spans:
+        chunk = text[a:b]
+        lead = len(chunk) - len(chunk.lstrip())
+        trail = len(chunk.rstrip())
+        if trail > lead:
+            out.append((a + lead, a + trail))
+    return out
