@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from bot.llm import ModelError, build_model
+from bot.llm import ModelError, get_model
 
 if TYPE_CHECKING:
     from bot.cli.doctor import Check
@@ -37,6 +37,19 @@ def _backend_check(settings: Settings) -> Check:
                  f"model {settings.llm_model}, {key}")
 
 
+def _load_check(model) -> Check:
+    from bot.cli.doctor import Check
+
+    if model.loaded:
+        return Check(SECTION, "load", True, f"already loaded in {model.load_seconds:.2f} s")
+    started = time.perf_counter()
+    try:
+        model.load()
+    except ModelError as exc:
+        return Check(SECTION, "load", False, str(exc))
+    return Check(SECTION, "load", True, f"loaded in {time.perf_counter() - started:.2f} s")
+
+
 def checks(settings: Settings) -> list[Check]:
     from bot.cli.doctor import Check
 
@@ -47,14 +60,13 @@ def checks(settings: Settings) -> list[Check]:
         return [Check(SECTION, "backend", None, detail)]
     result = [_backend_check(settings)]
     timeout = min(settings.llm_timeout, PING_TIMEOUT)
+    model = get_model(settings)
+    if getattr(model, "load", None) is not None:  # time the load apart from the completion
+        load_check = _load_check(model)
+        result.append(load_check)
+        if not load_check.ok:
+            return result
     try:
-        model = build_model(settings)
-        load = getattr(model, "load", None)
-        if load is not None:  # time the load apart from the completion
-            started = time.perf_counter()
-            load()
-            result.append(Check(SECTION, "load", True,
-                                f"loaded in {time.perf_counter() - started:.2f} s"))
         started = time.perf_counter()
         reply = model.complete(PING_PROMPT, max_tokens=PING_MAX_TOKENS, timeout=timeout)
         elapsed = time.perf_counter() - started

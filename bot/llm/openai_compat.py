@@ -97,7 +97,8 @@ class OpenAICompatModel:
         except openai.APIStatusError as exc:
             raise ModelError(f"HTTP {exc.status_code} from {display_url(self.base_url)}") from exc
         except (openai.APIConnectionError, http_error) as exc:
-            raise ModelError(f"cannot reach {display_url(self.base_url)}") from exc
+            cause = f": {exc.__cause__}" if exc.__cause__ else ""
+            raise ModelError(f"cannot reach {display_url(self.base_url)}{cause}") from exc
         except openai.OpenAIError as exc:
             raise ModelError(f"{type(exc).__name__}: {exc}") from exc
         return Completion("".join(pieces), finish_reason)
