@@ -88,9 +88,12 @@ def _serve_http(settings: Settings, slack, *, host: str, port: int, workers: int
                 "errorlog": "-",
                 "loglevel": settings.log_level.lower(),
                 "proc_name": "cio-coach",
+                # One host may run several instances; none needs gunicorn's control socket.
+                "control_socket_disable": True,
             }
             for key, value in options.items():
-                self.cfg.set(key, value)
+                if key in self.cfg.settings:
+                    self.cfg.set(key, value)
 
         def load(self):
             return handler

@@ -141,14 +141,20 @@ def _quote(text: str) -> str:
     return "\n".join("> " + line for line in escape(text.strip()).splitlines() if line.strip())
 
 
-def citation_blocks(citations: Iterable[Any]) -> list[Block]:
+def citation_blocks(citations: Iterable[Any], *, with_quotes: bool) -> list[Block]:
+    """Where each cited passage comes from; with its quote when the answer text is not quotes."""
     blocks: list[Block] = []
+    sources: list[str] = []
     for n, cite in enumerate(citations, start=1):
-        quote = (getattr(cite, "quote", "") or getattr(cite, "text", "")).strip()
         where = escape(getattr(cite, "locator", "") or getattr(cite, "title", ""))
-        if quote:
+        quote = (getattr(cite, "quote", "") or "").strip()
+        if with_quotes and quote:
             blocks.extend(sections(_quote(clip(quote, 2800))))
-        blocks.append(context(f"[{n}] {where}"))
+            blocks.append(context(f"[{n}] {where}"))
+        else:
+            sources.append(f"[{n}] {where}")
+    if sources:
+        blocks.extend(context(piece) for piece in split_text("\n".join(sources), CONTEXT_LIMIT))
     return blocks
 
 
@@ -162,7 +168,8 @@ def answer_blocks(answer: Any, *, answer_id: int | None, shareable: bool = False
     text = escape(answer.answer.strip()) or "I have no answer to that."
     blocks.extend(sections(text))
     if answer.answered and answer.citations:
-        blocks.extend(citation_blocks(answer.citations))
+        blocks.extend(citation_blocks(answer.citations,
+                                      with_quotes=getattr(answer, "generated_by", "") == "model"))
     elif not answer.answered:
         blocks.append(context("The two advice texts I draw on do not cover this question."))
     if coaching_question:
@@ -235,10 +242,10 @@ def jargon_blocks(draft: str, report: Any, *, rewrite_button: bool = False,
     grade = getattr(report, "grade", "")
     density = getattr(report, "density", None)
     summary = f"*{len(findings)} jargon term{'s' if len(findings) != 1 else ''} found*"
-    if grade:
-        summary += f" · grade {escape(str(grade))}"
-    if isinstance(density, int | float) and 0 <= density <= 1:
-        summary += f" · {density:.0%} of words"
+    if isinstance(grade, int | float) and grade > 0:
+        summary += f" · reading grade {grade:.0f}"
+    if isinstance(density, int | float) and 0 < density <= 1:
+        summary += f" · {density * 100:.0f} per 100 words"
     blocks = [section(summary)]
     blocks.extend(sections(highlight(draft, findings)))
     blocks.extend(sections("*Plain alternatives*\n" + "\n".join(

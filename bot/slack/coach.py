@@ -125,18 +125,20 @@ def _answer_question(settings: Settings, question: str, history: list[Turn] | No
                      on_text: Callable[[str], None] | None) -> Answer:
     from bot.answer import answer_question
 
-    if on_text is None or not settings.model_configured:
-        return answer_question(question, settings, history=history)
-    # Stream a model answer: get the quoted answer first, then let the model phrase it.
-    from dataclasses import replace
-
+    with store.connect(settings.db_path) as db:
+        if on_text is None or not settings.model_configured:
+            return answer_question(question, settings, db=db, history=history)
+        # Stream a model answer: the quoted answer first, then the model phrases it.
+        quoted = answer_question(question, _without_model(settings), db=db, history=history)
     from bot.llm.grounded import generate_answer
 
-    quoted = answer_question(question, replace(settings, llm_base_url="", llm_model="",
-                                               llm_model_path=""), history=history)
-    if not quoted.answered:
-        return quoted
     return generate_answer(quoted, settings, history=history, on_text=on_text)
+
+
+def _without_model(settings: Settings) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, llm_base_url="", llm_model="", llm_model_path="")
 
 
 def check_draft(settings: Settings, team_id: str, draft: str):

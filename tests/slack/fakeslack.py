@@ -1,0 +1,287 @@
+"""A local HTTP server that plays the Slack Web API, and a Socket Mode WebSocket server.
+
+The app under test is pointed at it with SLACK_API_URL. Every call is recorded (method,
+parameters, headers); tests wait for the calls they expect. A test can script failures
+for a method (an error body, a 429 with Retry-After, a 5xx) for the next N calls.
+`/response/<id>` plays a response_url.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+TEAM_ID = "T0TEAM"
+BOT_USER_ID = "U0BOT"
+BOT_ID = "B0BOT"
+BOT_TOKEN = "xoxb-fake-team-token"
+
+JSON_FIELDS = ("blocks", "view", "attachments", "prompts", "metadata", "chunks")
+
+
+@dataclass
+class Call:
+    method: str  # Web API method, or "response_url"
+    params: dict[str, Any]
+    headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def token(self) -> str:
+        auth = self.headers.get("authorization", "")
+        return auth.removeprefix("Bearer ").strip() or self.params.get("token", "")
+
+    def all_text(self) -> str:
+        """Every piece of text this call would show: `text` and all block/view content."""
+        return json.dumps({k: self.params.get(k) for k in ("text", "blocks", "view")},
+                          ensure_ascii=False)
+
+
+@dataclass
+class Scripted:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+    when: Callable[[dict[str, Any]], bool] | None
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.lock = threading.Condition()
+        self.scripts: dict[str, list[Scripted]] = {}
+        self.tokens: dict[str, dict[str, str]] = {
+            BOT_TOKEN: {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID},
+        }
+        self.oauth_installs: dict[str, dict[str, Any]] = {}
+        self.socket_url = ""
+        self._ts = itertools.count(1)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    # --- lifecycle --------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.url}/response/{name}"
+
+    def start(self) -> FakeSlack:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # --- scripting and inspection -----------------------------------------------------
+
+    def fail(self, method: str, *, times: int = 1, status: int = 200,
+             error: str = "internal_error", headers: dict[str, str] | None = None,
+             when: Callable[[dict[str, Any]], bool] | None = None) -> None:
+        """The next `times` calls of `method` (matching `when`) answer with this failure."""
+        body = {"ok": False, "error": error}
+        with self.lock:
+            self.scripts.setdefault(method, []).extend(
+                Scripted(status, body, headers or {}, when) for _ in range(times))
+
+    def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1,
+                   when: Callable[[dict[str, Any]], bool] | None = None) -> None:
+        self.fail(method, times=times, status=429, error="ratelimited",
+                  headers={"Retry-After": str(retry_after)}, when=when)
+
+    def find(self, method: str, where: Callable[[Call], bool] | None = None) -> list[Call]:
+        with self.lock:
+            return [c for c in self.calls if c.method == method and (where is None or where(c))]
+
+    def wait_for(self, method: str, where: Callable[[Call], bool] | None = None, *,
+                 count: int = 1, timeout: float = 20.0) -> list[Call]:
+        """Wait until at least `count` calls of `method` match; return them."""
+        deadline = time.monotonic() + timeout
+        with self.lock:
+            while True:
+                found = [c for c in self.calls
+                         if c.method == method and (where is None or where(c))]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [(c.method, c.params.get("channel")) for c in self.calls[-15:]]
+                    raise AssertionError(f"no {count}x {method} within {timeout}s; "
+                                         f"last calls: {seen}")
+                self.lock.wait(left)
+
+    # --- answering --------------------------------------------------------------------
+
+    def _record(self, call: Call) -> Scripted | None:
+        with self.lock:
+            self.calls.append(call)
+            scripted = None
+            for item in self.scripts.get(call.method, []):
+                if item.when is None or item.when(call.params):
+                    scripted = item
+                    self.scripts[call.method].remove(item)
+                    break
+            self.lock.notify_all()
+            return scripted
+
+    def _next_ts(self) -> str:
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def answer(self, call: Call) -> tuple[int, dict[str, Any], dict[str, str]]:
+        scripted = self._record(call)
+        if scripted is not None:
+            return scripted.status, scripted.body, scripted.headers
+        method, p = call.method, call.params
+        if method == "response_url":
+            return 200, {"ok": True}, {}
+        if method == "auth.test":
+            who = self.tokens.get(call.token)
+            if who is None:
+                return 200, {"ok": False, "error": "invalid_auth"}, {}
+            return 200, {"ok": True, "url": "https://fake.slack.com/", "team": "Fake",
+                         "user": "cio-coach", "is_enterprise_install": False, **who}, {}
+        if method == "oauth.v2.access":
+            install = self.oauth_installs.get(p.get("code", ""))
+            if install is None:
+                return 200, {"ok": False, "error": "invalid_code"}, {}
+            return 200, install, {}
+        if method == "apps.connections.open":
+            return 200, {"ok": True, "url": self.socket_url}, {}
+        if method in ("chat.postMessage", "chat.update", "chat.startStream"):
+            ts = p.get("ts") or self._next_ts()
+            return 200, {"ok": True, "channel": p.get("channel"), "ts": ts,
+                         "message": {"text": p.get("text", ""), "ts": ts}}, {}
+        if method == "chat.postEphemeral":
+            return 200, {"ok": True, "message_ts": self._next_ts()}, {}
+        if method in ("views.publish", "views.open", "views.update"):
+            return 200, {"ok": True, "view": {"id": "V0VIEW", **(p.get("view") or {})}}, {}
+        return 200, {"ok": True}, {}
+
+    def _handler_class(fake):  # noqa: N805 - the handler closes over the fake
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode("utf-8")
+                path = urlparse(self.path).path
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                params = _parse(raw, headers.get("content-type", ""))
+                if path.startswith("/api/"):
+                    method = path.removeprefix("/api/")
+                elif path.startswith("/response/"):
+                    method = "response_url"
+                    params["_response_id"] = path.removeprefix("/response/")
+                else:
+                    self._send(404, {"ok": False, "error": "not_found"}, {})
+                    return
+                status, body, extra = fake.answer(Call(method, params, headers))
+                self._send(status, body, extra)
+
+            def _send(self, status: int, body: dict[str, Any], extra: dict[str, str]) -> None:
+                data = json.dumps(body).encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in extra.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+
+def _parse(raw: str, content_type: str) -> dict[str, Any]:
+    if "json" in content_type:
+        params = json.loads(raw or "{}")
+    else:
+        params = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+    for key in JSON_FIELDS:
+        if isinstance(params.get(key), str):
+            try:
+                params[key] = json.loads(params[key])
+            except ValueError:
+                pass
+    return params
+
+
+class FakeSocketMode:
+    """A WebSocket server speaking Socket Mode's envelopes: hello, events, acks."""
+
+    def __init__(self) -> None:
+        from websockets.sync.server import serve
+
+        self.outbox: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.acks: list[dict[str, Any]] = []
+        self.connected = threading.Event()
+        self.lock = threading.Condition()
+        self.server = serve(self._session, "127.0.0.1", 0)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.server.socket.getsockname()[1]}/link"
+
+    def start(self) -> FakeSocketMode:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+    def send_event(self, body: dict[str, Any], envelope_id: str) -> None:
+        self.outbox.put({"envelope_id": envelope_id, "type": "events_api",
+                         "accepts_response_payload": False, "retry_attempt": 0,
+                         "retry_reason": "", "payload": body})
+
+    def wait_for_ack(self, envelope_id: str, timeout: float = 20.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        with self.lock:
+            while True:
+                for ack in self.acks:
+                    if ack.get("envelope_id") == envelope_id:
+                        return ack
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"envelope {envelope_id} was not acknowledged")
+                self.lock.wait(left)
+
+    def _session(self, websocket) -> None:
+        websocket.send(json.dumps({"type": "hello", "num_connections": 1,
+                                   "connection_info": {"app_id": "A0APP"}}))
+        self.connected.set()
+        while True:
+            try:
+                envelope = self.outbox.get(timeout=0.05)
+                websocket.send(json.dumps(envelope))
+            except queue.Empty:
+                pass
+            try:
+                message = websocket.recv(timeout=0.05)
+            except TimeoutError:
+                continue
+            except Exception:
+                return
+            data = json.loads(message)
+            with self.lock:
+                self.acks.append(data)
+                self.lock.notify_all()
