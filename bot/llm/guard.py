@@ -24,7 +24,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _COMPLETE_ENDING = tuple(".!?…:")
 REPEATED_NGRAM = 5  # words
 REPEATED_NGRAM_TIMES = 3
-MIN_REPEATED_WORDS = 4  # a line or sentence this long must not appear twice
+MIN_REPEATED_WORDS = 3  # a line or sentence this long must not appear twice
 
 
 class GuardRejected(Exception):
