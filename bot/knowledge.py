@@ -66,7 +66,19 @@ def m002_vocabulary(db: sqlite_utils.Database) -> None:
     db.execute("CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row')")
 
 
-MIGRATIONS = [m001_documents_and_passages, m002_vocabulary]
+def m003_corpus_stats(db: sqlite_utils.Database) -> None:
+    db["kb_stats"].create({"id": int, "passages": int, "avg_stems": float}, pk="id")
+    _update_stats(db)
+
+
+def _update_stats(db: sqlite_utils.Database) -> None:
+    n, avg = db.execute(
+        "SELECT count(*), avg(length(stems) - length(replace(stems, ' ', '')) + 1) "
+        "FROM passages").fetchone()
+    db["kb_stats"].upsert({"id": 1, "passages": n, "avg_stems": avg or 1.0}, pk="id")
+
+
+MIGRATIONS = [m001_documents_and_passages, m002_vocabulary, m003_corpus_stats]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -212,6 +224,7 @@ def ensure_index(db: sqlite_utils.Database, knowledge_dir: Path) -> IndexReport:
             for name in removed:
                 db["passages"].delete_where("source = ?", [name])
                 db["documents"].delete(name)
+            _update_stats(db)
             db.execute("RELEASE reindex")
     return IndexReport(
         documents=db["documents"].count,

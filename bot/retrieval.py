@@ -28,7 +28,8 @@ RELATED_WEIGHT = 0.6
 K1, B = 1.2, 0.75
 CANDIDATES = 60
 MIN_COVERAGE = 0.19
-W_PASSAGE, W_SENTENCE, W_SECTION = 0.45, 0.45, 0.10
+W_PASSAGE, W_COVERAGE, W_SENTENCE, W_SECTION = 0.9, 0.3, 0.45, 0.10
+PAIR_DISCOUNT = 0.85
 
 
 @dataclass(frozen=True)
@@ -132,24 +133,31 @@ def concepts_of(question: str, knowledge_dir: Path) -> list[Concept]:
 
 # --- scoring ----------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Signals:
+    """Which signals to combine; all on in production, switched off one by one in bench/."""
+
+    related: bool = True
+    specificity: bool = True
+    sentences: bool = True
+    section: bool = True
+
+
 class Retriever:
     """Searches one database's passages; cheap to create, holds no connection state."""
 
-    def __init__(self, db: sqlite_utils.Database, knowledge_dir: Path):
+    def __init__(self, db: sqlite_utils.Database, knowledge_dir: Path,
+                 signals: Signals = Signals()):
         self.db = db
         self.knowledge_dir = knowledge_dir
+        self.signals = signals
+        self.stop = stopwords(knowledge_dir)
 
-    def _stats(self, terms: set[str]) -> tuple[int, float, dict[str, int]]:
-        n, avg = self.db.execute(
-            "SELECT count(*), avg(length(stems) - length(replace(stems, ' ', '')) + 1) "
-            "FROM passages").fetchone()
-        df: dict[str, int] = {}
-        if terms:
-            marks = ",".join("?" * len(terms))
-            df = dict(self.db.execute(
-                f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})",
-                list(terms)).fetchall())
-        return n or 0, avg or 1.0, df
+    def _doc_freqs(self, terms: set[str]) -> dict[str, int]:
+        marks = ",".join("?" * len(terms))
+        return dict(self.db.execute(
+            f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})",
+            list(terms)).fetchall())
 
     def _candidates(self, terms: set[str]) -> list[dict]:
         match = " OR ".join(f'"{t}"' for t in sorted(terms))
@@ -160,55 +168,72 @@ class Retriever:
         cols = ("id", "source", "title", "section", "locator", "text", "stems")
         return [dict(zip(cols, r, strict=True)) for r in rows]
 
-    def search(self, question: str, k: int = 5) -> SearchResult:
+    def concepts(self, question: str) -> list[Concept]:
         concepts = concepts_of(question, self.knowledge_dir)
+        if not self.signals.related:
+            concepts = [Concept(c.stem, (), c.specificity) for c in concepts]
+        if not self.signals.specificity:
+            concepts = [Concept(c.stem, c.related, 1.0) for c in concepts]
+        return concepts
+
+    def search(self, question: str, k: int = 5) -> SearchResult:
+        concepts = self.concepts(question)
         terms = {c.stem for c in concepts} | {s for c in concepts for alt in c.related for s in alt}
         if not terms:
             return SearchResult(question, concepts, [])
-        n, avg_len, df = self._stats(terms)
-        rows = self._candidates(terms)
+        n, avg_len = corpus_stats(self.db)
+        df = self._doc_freqs(terms)
         weights = {c.stem: _idf(df.get(c.stem, 0), n) * c.specificity for c in concepts}
-        total = sum(weights.values()) or 1.0
-        hits = [self._score(row, concepts, weights, total, avg_len) for row in rows]
+        query = _Query(concepts, weights, sum(weights.values()) or 1.0, avg_len)
+        hits = [self._score(row, query) for row in self._candidates(terms)]
         hits.sort(key=lambda h: h.score, reverse=True)
         for hit in hits[:k]:
-            hit.sentences = _rank_sentences(hit.text, concepts, weights, total,
-                                            stopwords(self.knowledge_dir))
+            hit.sentences = _rank_sentences(hit.text, query, self.stop)
         return SearchResult(question, concepts, hits[:k])
 
-    def _score(self, row: dict, concepts: list[Concept], weights: dict[str, float],
-               total: float, avg_len: float) -> Hit:
+    def _score(self, row: dict, q: _Query) -> Hit:
         tokens = row["stems"].split()
         tf = Counter(tokens)
-        norm = K1 * (1 - B + B * len(tokens) / avg_len)
-        section = set(content_stems(row["section"], stopwords(self.knowledge_dir)))
+        norm = K1 * (1 - B + B * len(tokens) / q.avg_len)
         bm25 = covered = 0.0
-        best_sentence = 0.0
-        sentence_cover = _best_sentence_coverage(row["text"], concepts, weights, total,
-                                                 stopwords(self.knowledge_dir))
-        section_cover = 0.0
-        for c in concepts:
-            w = weights[c.stem]
-            count, strength = _match(c, tf, tokens)
+        for c in q.concepts:
+            count, strength = _match(c, tf)
             if strength:
-                covered += w * strength
-                bm25 += w * strength * count * (K1 + 1) / (count + norm)
-            if c.stem in section:
-                section_cover += w
-        best_sentence = sentence_cover
-        coverage = covered / total
-        score = (W_PASSAGE * bm25 / (total * (K1 + 1)) * 2 + W_SENTENCE * best_sentence
-                 + W_SECTION * section_cover / total) + 0.3 * coverage
+                w = q.weights[c.stem] * strength
+                covered += w
+                bm25 += w * count * (K1 + 1) / (count + norm)
+        coverage = covered / q.total
+        score = W_PASSAGE * bm25 / (q.total * (K1 + 1)) + W_COVERAGE * coverage
+        if self.signals.sentences:
+            score += W_SENTENCE * _best_sentence_coverage(row["text"], q, self.stop)
+        if self.signals.section:
+            section = set(content_stems(row["section"], self.stop))
+            score += W_SECTION * sum(q.weights[c.stem] for c in q.concepts
+                                     if c.stem in section) / q.total
         return Hit(passage_id=row["id"], source=row["source"], title=row["title"],
                    section=row["section"], locator=row["locator"], text=row["text"],
                    score=score, coverage=coverage)
+
+
+@dataclass
+class _Query:
+    concepts: list[Concept]
+    weights: dict[str, float]
+    total: float
+    avg_len: float
+
+
+def corpus_stats(db: sqlite_utils.Database) -> tuple[int, float]:
+    """Passage count and mean length in stems, kept by the indexer in `kb_stats`."""
+    row = db.execute("SELECT passages, avg_stems FROM kb_stats WHERE id = 1").fetchone()
+    return (row[0], row[1] or 1.0) if row else (0, 1.0)
 
 
 def _idf(doc_freq: int, n: int) -> float:
     return math.log(1 + (n - doc_freq + 0.5) / (doc_freq + 0.5))
 
 
-def _match(c: Concept, tf: Counter, tokens: list[str]) -> tuple[int, float]:
+def _match(c: Concept, tf: Counter) -> tuple[int, float]:
     """How often, and how strongly (1 own word, RELATED_WEIGHT a related one), c appears."""
     if tf.get(c.stem):
         return tf[c.stem], 1.0
@@ -221,30 +246,26 @@ def _match(c: Concept, tf: Counter, tokens: list[str]) -> tuple[int, float]:
     return (best, RELATED_WEIGHT) if best else (0, 0.0)
 
 
-def _sentence_coverage(stems_: list[str], concepts: list[Concept], weights: dict[str, float],
-                       total: float) -> float:
+def _sentence_coverage(stems_: list[str], q: _Query) -> float:
+    """Share of the question's weight that one sentence covers."""
     tf = Counter(stems_)
-    return sum(weights[c.stem] * _match(c, tf, stems_)[1] for c in concepts) / total
+    return sum(q.weights[c.stem] * _match(c, tf)[1] for c in q.concepts) / q.total
 
 
 def _sentence_stems(text: str, stop: frozenset[str]) -> list[tuple[int, int, list[str]]]:
     return [(a, b, content_stems(text[a:b], stop)) for a, b in split_sentences(text)]
 
 
-def _best_sentence_coverage(text: str, concepts: list[Concept], weights: dict[str, float],
-                            total: float, stop: frozenset[str]) -> float:
+def _best_sentence_coverage(text: str, q: _Query, stop: frozenset[str]) -> float:
     sents = _sentence_stems(text, stop)
     best = 0.0
     for i, (_, _, st) in enumerate(sents):
-        best = max(best, _sentence_coverage(st, concepts, weights, total))
+        best = max(best, _sentence_coverage(st, q))
         if i + 1 < len(sents):  # an idea often spans two sentences
-            pair = _sentence_coverage(st + sents[i + 1][2], concepts, weights, total)
-            best = max(best, 0.85 * pair)
+            best = max(best, PAIR_DISCOUNT * _sentence_coverage(st + sents[i + 1][2], q))
     return best
 
 
-def _rank_sentences(text: str, concepts: list[Concept], weights: dict[str, float],
-                    total: float, stop: frozenset[str]) -> list[Sentence]:
-    ranked = [Sentence(a, b, _sentence_coverage(st, concepts, weights, total))
-              for a, b, st in _sentence_stems(text, stop)]
+def _rank_sentences(text: str, q: _Query, stop: frozenset[str]) -> list[Sentence]:
+    ranked = [Sentence(a, b, _sentence_coverage(st, q)) for a, b, st in _sentence_stems(text, stop)]
     return sorted(ranked, key=lambda s: s.coverage, reverse=True)

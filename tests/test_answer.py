@@ -1,0 +1,98 @@
+"""Answers: the right passage for questions worded the way people ask, quotes, declines."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.answer import Turn, answer_question
+from bot.db import open_db
+
+EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "questions_dev.jsonl"
+OWN = Path(__file__).resolve().parent / "data" / "questions_paraphrased.jsonl"
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s.lower()).strip()
+
+
+def test_paraphrased_question_finds_the_passage(settings):
+    answer = answer_question("My former manager now reports to me, how do I treat him?",
+                             settings)
+    assert answer.answered
+    assert "former bosses ended up as my employees" in answer.citations[0].text
+    assert "former bosses" in answer.answer  # the quote is in the answer itself
+    assert answer.citations[0].locator.startswith("Six experiences of the best CIO › 3.")
+
+
+def test_answer_quotes_sentences_not_whole_paragraphs(settings):
+    answer = answer_question("What are the stages people go through with ERP?", settings)
+    assert answer.answered
+    longest = max(len(c.text) for c in answer.citations)
+    assert longest > 1000  # the paragraph is long...
+    assert len(answer.answer) < 0.6 * longest  # ...the answer quotes only part of it
+    assert "[1]" in answer.answer
+    scores = [c.score for c in answer.citations]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize("question", [
+    "What is the capital of Australia?",
+    "How do I bake sourdough bread?",
+    "How do I configure a VLAN on a Cisco switch?",
+])
+def test_out_of_scope_is_declined_without_citations(settings, question):
+    answer = answer_question(question, settings)
+    assert not answer.answered
+    assert answer.citations == []
+    assert "don't cover" in answer.answer
+    assert "for example" in answer.answer  # suggests what it can help with
+
+
+def test_vague_follow_up_uses_the_earlier_question(settings):
+    history = [Turn("How can I reduce staff turnover in my IT department?", "...")]
+    alone = answer_question("why?", settings)
+    follow = answer_question("why?", settings, history=history)
+    assert not alone.answered
+    assert follow.answered
+    assert "turnover" in follow.citations[0].text
+
+
+def _score(rows, settings):
+    db = open_db(settings.db_path)
+    hit1 = hit3 = declined_wrongly = answered_wrongly = 0
+    n = 0
+    for row in rows:
+        answer = answer_question(row["question"], settings, db=db)
+        if row.get("abstain"):
+            answered_wrongly += answer.answered
+            continue
+        n += 1
+        gold = [_norm(g) for g in row["gold"]]
+        rank = next((i for i, c in enumerate(answer.citations)
+                     if any(g in _norm(c.text) for g in gold)), None)
+        declined_wrongly += not answer.answered
+        hit1 += rank == 0
+        hit3 += rank is not None and rank < 3
+    return hit1 / n, hit3 / n, declined_wrongly, answered_wrongly
+
+
+def _rows(path: Path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.mark.skipif(not EVAL.is_file(), reason="shared/eval is not beside the repo")
+def test_dev_set_quality(settings):
+    hit1, hit3, declined, answered = _score(_rows(EVAL), settings)
+    assert hit1 >= 0.9 and hit3 == 1.0
+    assert declined == 0 and answered == 0
+
+
+def test_paraphrased_set_quality(settings):
+    """Our own paraphrases, written apart from the dev set, as a guard against overfitting."""
+    hit1, hit3, declined, answered = _score(_rows(OWN), settings)
+    assert hit1 >= 0.7 and hit3 >= 0.95
+    assert declined == 0 and answered == 0
