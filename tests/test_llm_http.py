@@ -1,0 +1,283 @@
+"""The OpenAI-compatible backend against real HTTP servers on loopback.
+
+A small server in the test plays an OpenAI-compatible endpoint with canned streamed
+completions (the one case where a grounded answer must pass the guard); a socket that
+accepts connections and never answers shows that a dead endpoint cannot hang an answer.
+The same backend against the real model served by llama_cpp.server is in
+test_llm_models.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from bot.answer import Answer, Citation, Turn
+from bot.config import load_settings
+from bot.llm import ModelError, ModelTimeout, get_model
+from bot.llm.doctor import checks
+from bot.llm.grounded import generate_answer
+from bot.llm.openai_compat import OpenAICompatModel
+
+REPO = Path(__file__).resolve().parent.parent
+API_KEY = "sk-test-secret-4711"
+GROUNDED = ("Let the department heads own the requirements, so the choice is theirs [3]. "
+            "Meet them early and often [1].")
+
+
+class CannedEndpoint:
+    """An OpenAI-compatible chat-completions endpoint that streams a canned reply."""
+
+    def __init__(self) -> None:
+        self.reply = GROUNDED
+        self.status = 200
+        self.requests: list[dict] = []
+        self.authorizations: list[str | None] = []
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                endpoint.requests.append(body)
+                endpoint.authorizations.append(self.headers.get("Authorization"))
+                if endpoint.status != 200:
+                    self.send_response(endpoint.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.end_headers()
+                    self.wfile.write(b'{"error": {"message": "overloaded"}}')
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                words = endpoint.reply.split(" ")
+                for n, word in enumerate(words):
+                    piece = word if n == len(words) - 1 else word + " "
+                    self._event({"role": "assistant", "content": piece}, None)
+                self._event({}, "stop")
+                self.wfile.write(b"data: [DONE]\n\n")
+
+            def _event(self, delta: dict, finish: str | None) -> None:
+                chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0,
+                         "model": "canned", "choices": [
+                             {"index": 0, "delta": delta, "finish_reason": finish}]}
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                self.wfile.flush()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def prompt(self, n: int = -1) -> str:
+        return self.requests[n]["messages"][-1]["content"]
+
+
+@pytest.fixture
+def endpoint():
+    canned = CannedEndpoint()
+    canned.thread.start()
+    yield canned
+    canned.server.shutdown()
+    canned.server.server_close()
+
+
+@pytest.fixture
+def silent_endpoint():
+    """Accepts TCP connections (the kernel's backlog) and never sends a byte."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
+    sock.close()
+
+
+def _settings(url: str, tmp_path: Path, timeout: float = 10.0):
+    return load_settings({"LLM_BASE_URL": url, "LLM_MODEL": "canned", "LLM_API_KEY": API_KEY,
+                          "LLM_TIMEOUT": str(timeout), "CIO_COACH_DB": str(tmp_path / "t.db")})
+
+
+def _quoted() -> Answer:
+    texts = ["Meet department heads early and often, one by one.",
+             "Budget reviews are quarterly.",
+             "Let the business own the requirements of a new system."]
+    citations = [Citation(f"s{n}.txt", f"S{n}", f"S{n} › ¶{n}", text, 1.0 - n / 10, n)
+                 for n, text in enumerate(texts, 1)]
+    return Answer("How do I involve department heads in the ERP choice?", True,
+                  "“Meet department heads early and often.” [1]", citations)
+
+
+def test_grounded_answer_passes_and_shows_its_citations(endpoint, tmp_path):
+    pieces: list[str] = []
+    answer = generate_answer(_quoted(), _settings(endpoint.url, tmp_path),
+                             on_text=pieces.append)
+    assert answer.generated_by == "model"
+    assert answer.guard is None
+    # Only the cited passages, best first, and the markers renumbered to match them.
+    assert [c.source for c in answer.citations] == ["s1.txt", "s3.txt"]
+    assert answer.answer == ("Let the department heads own the requirements, so the choice "
+                             "is theirs [2]. Meet them early and often [1].")
+    assert len(pieces) > 5 and "".join(pieces) == GROUNDED
+    prompt = endpoint.prompt()
+    assert "[1] (S1 › ¶1) Meet department heads early" in prompt
+    assert "[3] (S3 › ¶3) Let the business own" in prompt
+    assert "Question: How do I involve department heads in the ERP choice?" in prompt
+    assert endpoint.requests[0]["stream"] is True
+    assert endpoint.authorizations == [f"Bearer {API_KEY}"]
+
+
+def test_followup_sends_the_earlier_turns(endpoint, tmp_path):
+    history = [Turn("Who should choose the ERP?", "The business [1].")]
+    answer = generate_answer(_quoted(), _settings(endpoint.url, tmp_path), history=history)
+    assert answer.generated_by == "model"
+    assert "Q: Who should choose the ERP?" in endpoint.prompt()
+
+
+@pytest.mark.parametrize("reply, reason", [
+    ("Meet them early and often.", "no citation"),
+    ("Meet them early and often [9].", "cites unknown passage [9]"),
+    ("Meet them. Meet them. Meet them. Meet them. Meet them.", "repetitive"),
+    ("Meet them early [1] and", "cut off"),
+])
+def test_guard_rejection_falls_back_to_the_quoted_answer(endpoint, tmp_path, reply, reason,
+                                                        caplog):
+    endpoint.reply = reply
+    quoted = _quoted()
+    answer = generate_answer(quoted, _settings(endpoint.url, tmp_path))
+    assert (answer.generated_by, answer.guard) == ("quotes", reason)
+    assert answer.answer == quoted.answer and answer.citations == quoted.citations
+    assert reason in caplog.text
+
+
+def test_unanswered_question_never_reaches_the_model(endpoint, tmp_path):
+    declined = Answer("What is the weather?", False, "The texts don't cover that.")
+    assert generate_answer(declined, _settings(endpoint.url, tmp_path)) is declined
+    assert endpoint.requests == []
+
+
+def test_server_error_falls_back_with_the_reason(endpoint, tmp_path):
+    endpoint.status = 503
+    answer = generate_answer(_quoted(), _settings(endpoint.url, tmp_path))
+    assert answer.generated_by == "quotes"
+    assert answer.guard.startswith("model error: HTTP 503")
+
+
+def test_connection_refused_falls_back(tmp_path):
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    answer = generate_answer(_quoted(), _settings(f"http://127.0.0.1:{port}/v1", tmp_path))
+    assert answer.generated_by == "quotes"
+    assert answer.guard.startswith("model error: cannot reach")
+
+
+def test_silent_server_ends_in_the_fallback_within_the_timeout(silent_endpoint, tmp_path):
+    timeout = 2.0
+    started = time.monotonic()
+    answer = generate_answer(_quoted(), _settings(silent_endpoint, tmp_path, timeout))
+    elapsed = time.monotonic() - started
+    assert (answer.generated_by, answer.guard) == ("quotes", "timeout")
+    assert elapsed < timeout + 5
+
+
+def test_backend_raises_timeout_and_errors_directly(silent_endpoint):
+    model = OpenAICompatModel(silent_endpoint, "canned")
+    with pytest.raises(ModelTimeout):
+        model.complete("hello", max_tokens=5, timeout=1.0)
+    assert issubclass(ModelTimeout, ModelError)  # callers may catch either
+
+
+def test_get_model_builds_one_client_per_configuration(endpoint, tmp_path):
+    settings = _settings(endpoint.url, tmp_path)
+    model = get_model(settings)
+    assert isinstance(model, OpenAICompatModel)
+    assert get_model(settings) is model
+    assert API_KEY not in repr(model) and API_KEY not in model.name
+    assert get_model(load_settings({})) is None
+
+
+def _cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "CIO_"))}
+    full_env.update(env)
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def _cli_env(url: str, tmp_path: Path, timeout: float = 10.0) -> dict[str, str]:
+    return {"LLM_BASE_URL": url, "LLM_MODEL": "canned", "LLM_API_KEY": API_KEY,
+            "LLM_TIMEOUT": str(timeout), "CIO_COACH_DB": str(tmp_path / "cli.db"),
+            "PYTHONPATH": str(REPO)}
+
+
+QUESTION = "How do I get department heads involved in choosing the ERP?"
+
+
+def test_ask_json_shows_a_model_answer_with_its_citations(endpoint, tmp_path):
+    endpoint.reply = "Bring the department heads in early and let them own the choice [1]."
+    result = _cli(["ask", "--json", QUESTION], _cli_env(endpoint.url, tmp_path), tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["generated_by"] == "model" and "guard" not in data
+    assert data["answer"] == endpoint.reply
+    assert len(data["citations"]) == 1 and data["citations"][0]["text"]
+    assert "[1] (" in endpoint.prompt()  # the retrieved passages went to the model
+
+
+def test_ask_json_shows_why_the_guard_rejected(endpoint, tmp_path):
+    endpoint.reply = "Just buy the one your friends use."
+    result = _cli(["ask", "--json", QUESTION], _cli_env(endpoint.url, tmp_path), tmp_path)
+    data = json.loads(result.stdout)
+    assert (data["generated_by"], data["guard"]) == ("quotes", "no citation")
+    assert data["citations"]
+    assert "no citation" in result.stderr  # logged as a warning
+
+
+def test_ask_json_against_a_silent_server_does_not_hang(silent_endpoint, tmp_path):
+    timeout = 2.0
+    started = time.monotonic()
+    result = _cli(["ask", "--json", QUESTION], _cli_env(silent_endpoint, tmp_path, timeout),
+                  tmp_path)
+    elapsed = time.monotonic() - started
+    data = json.loads(result.stdout)
+    assert (data["generated_by"], data["guard"]) == ("quotes", "timeout")
+    assert elapsed < timeout + 5 + 5  # plus the CLI's start-up and index build
+
+
+def test_doctor_reports_backend_and_timing_without_the_key(endpoint, tmp_path):
+    endpoint.reply = "ready"
+    found = checks(_settings(endpoint.url, tmp_path))
+    assert [(c.name, c.ok) for c in found] == [("backend", True), ("answers", True)]
+    assert "API key set" in found[0].detail and endpoint.url in found[0].detail
+    assert "short completion in" in found[1].detail and "'ready'" in found[1].detail
+    assert all(API_KEY not in c.detail for c in found)
+
+
+def test_doctor_reports_a_dead_endpoint(silent_endpoint, tmp_path):
+    found = checks(_settings(silent_endpoint, tmp_path, timeout=1.0))
+    assert found[-1].name == "answers" and found[-1].ok is False
+    assert "no answer within 1 s" in found[-1].detail
+
+
+def test_doctor_command_hides_credentials(endpoint, tmp_path):
+    endpoint.reply = "ready"
+    url = endpoint.url.replace("http://", "http://admin:hunter2@")
+    result = _cli(["doctor", "--json"], _cli_env(url, tmp_path), tmp_path)
+    model_checks = [c for c in json.loads(result.stdout) if c["section"] == "model"]
+    assert [c["ok"] for c in model_checks] == [True, True]
+    assert API_KEY not in result.stdout + result.stderr
+    assert "hunter2" not in result.stdout + result.stderr
+
+
+def test_doctor_without_a_model(tmp_path):
+    found = checks(load_settings({"CIO_COACH_DB": str(tmp_path / "t.db")}))
+    assert [(c.name, c.ok) for c in found] == [("backend", None)]
