@@ -276,7 +276,7 @@ def jargon_text(report: Any) -> str:
 
 # --- App Home and modals ---------------------------------------------------------------------
 
-def home_view(*, term_count: int, top: Sequence[tuple[str, int]], helpful: int,
+def home_view(*, term_count: int | None, top: Sequence[tuple[str, int]], helpful: int,
               not_helpful: int) -> dict[str, Any]:
     asked = "\n".join(f"• {escape(clip(q, 200))} ({n}×)" for q, n in top) or \
         "_No questions asked this week yet._"
@@ -287,10 +287,17 @@ def home_view(*, term_count: int, top: Sequence[tuple[str, int]], helpful: int,
         {"type": "divider"},
         section(f"*Example questions*\n{examples}"),
         section(f"*Most asked this week*\n{asked}"),
-        section(f"*This workspace*\n• {term_count} team term{'s' if term_count != 1 else ''} "
-                f"in the jargon list\n• Feedback: {helpful} helpful, {not_helpful} not helpful"),
+        section(f"*This workspace*\n• {_terms_line(term_count)}\n"
+                f"• Feedback on answers: {helpful} helpful, {not_helpful} not helpful"),
     ]
     return {"type": "home", "blocks": blocks[:VIEW_BLOCKS]}
+
+
+def _terms_line(count: int | None) -> str:
+    if count is None:
+        return "Team terms: the list could not be read just now"
+    return f"{count} team term{'s' if count != 1 else ''} added to the jargon check " \
+        "(`/jargon list`)"
 
 
 def full_text_modal(title: str, mrkdwn: str) -> dict[str, Any]:

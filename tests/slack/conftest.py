@@ -25,7 +25,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-
 from fakeslack import BOT_TOKEN, TEAM_ID, FakeSlack
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

@@ -8,6 +8,7 @@ for a method (an error body, a 429 with Retry-After, a 5xx) for the next N calls
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import queue
@@ -217,10 +218,8 @@ def _parse(raw: str, content_type: str) -> dict[str, Any]:
         params = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
     for key in JSON_FIELDS:
         if isinstance(params.get(key), str):
-            try:
+            with contextlib.suppress(ValueError):
                 params[key] = json.loads(params[key])
-            except ValueError:
-                pass
     return params
 
 

@@ -26,7 +26,7 @@ def ack_cio(ack, command):
     if text.lower() in HELP_WORDS:
         ack(text="What CIO Coach can do", blocks=blocks.help_blocks())
     else:
-        ack(text=coach.PLACEHOLDER)
+        ack(response_type="ephemeral", text=coach.PLACEHOLDER)
 
 
 def answer_cio(command, context, respond):
@@ -47,7 +47,7 @@ def ack_jargon(ack, command):
         ack(text="Usage: `/jargon <draft>` checks a draft. Team terms: "
                  "`/jargon add <term> = <plain words>`, `/jargon remove <term>`, `/jargon list`.")
     else:
-        ack(text=":mag: Checking your draft…")
+        ack(response_type="ephemeral", text=":mag: Checking your draft…")
 
 
 def run_jargon(command, context, respond):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import App
 
 from bot.slack import blocks, store
+
+log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
@@ -34,10 +37,15 @@ def home_view(settings, team_id: str) -> dict[str, Any]:
                             not_helpful=not_helpful)
 
 
-def _term_count(db, team_id: str) -> int:
-    from bot.jargon import store as terms
+def _term_count(db, team_id: str) -> int | None:
+    """How many terms the workspace added; None (and a log line) when that cannot be read."""
+    try:
+        from bot.jargon import store as terms
 
-    return len(terms.list_terms(db, team_id))
+        return len(terms.list_terms(db, team_id))
+    except Exception:
+        log.exception("could not count the workspace's terms for App Home")
+        return None
 
 
 def full_answer_modal(settings, answer_id: int) -> dict[str, Any] | None:
