@@ -207,19 +207,19 @@ def feedback_counts(db: sqlite_utils.Database, team_id: str) -> tuple[int, int]:
 # --- OAuth (slack-sdk's own stores, same file) ---------------------------------------
 
 def installation_store(path: Path | str, client_id: str):
-    from slack_sdk.oauth.installation_store.sqlite3 import SQLiteInstallationStore
+    from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 
     prepare(path)
-    store = SQLiteInstallationStore(database=str(path), client_id=client_id)
+    store = SQLite3InstallationStore(database=str(path), client_id=client_id)
     _init_once(store)
     return store
 
 
 def state_store(path: Path | str, expiration_seconds: int = 600):
-    from slack_sdk.oauth.state_store.sqlite3 import SQLiteOAuthStateStore
+    from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 
     prepare(path)
-    store = SQLiteOAuthStateStore(database=str(path), expiration_seconds=expiration_seconds)
+    store = SQLite3OAuthStateStore(database=str(path), expiration_seconds=expiration_seconds)
     _init_once(store)
     return store
 
