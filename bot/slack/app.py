@@ -8,6 +8,7 @@ The app is thin: each listener module registers its handlers; the work they shar
 from __future__ import annotations
 
 import logging
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App, BoltResponse
@@ -71,15 +72,26 @@ def build_app(settings: Settings, slack: SlackSettings) -> App:
     else:
         kwargs["client"] = web_client(slack, slack.bot_token)
     try:
-        app = App(**kwargs)
+        app = App(logger=_bolt_logger(), **kwargs)
     except BoltError as exc:
-        raise ConfigError(f"SLACK_BOT_TOKEN was not accepted by Slack ({exc})") from exc
+        code = re.search(r"'error': '([a-z_]+)'", str(exc))
+        raise ConfigError("SLACK_BOT_TOKEN was not accepted by Slack"
+                          f" ({code.group(1) if code else exc})") from exc
     app.middleware(_with_settings(settings))
     app.middleware(_dedupe_events(settings))
     for module in (assistant, commands, events, actions, shortcuts, views):
         module.register(app)
     app.error(_log_error)
     return app
+
+
+def _bolt_logger() -> logging.Logger:
+    """Bolt's logger, without its notice that the token it read from the environment is
+    unused: the client built here carries that same token (and SLACK_API_URL)."""
+    logger = logging.getLogger("cio_coach.slack")
+    if not logger.filters:
+        logger.addFilter(lambda record: "will be unused" not in record.getMessage())
+    return logger
 
 
 def _with_settings(settings: Settings):

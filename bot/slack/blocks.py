@@ -9,6 +9,7 @@ trimmed with a "Show all" button that opens the whole text in a modal.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -112,22 +113,31 @@ def actions(*elements: Block) -> Block:
     return {"type": "actions", "elements": list(elements)[:25]}
 
 
+def _text_size(block: Block) -> int:
+    return len(json.dumps(block, ensure_ascii=False))
+
+
 def fit_message(blocks: Sequence[Block], *, more_value: str = "",
-                limit: int = MESSAGE_BLOCKS) -> list[Block]:
-    """At most `limit` blocks; when trimming, keep the last actions block and offer "Show all"."""
+                limit: int = MESSAGE_BLOCKS, max_chars: int = TEXT_LIMIT) -> list[Block]:
+    """At most `limit` blocks and about `max_chars` characters; when trimming, keep the last
+    actions block and offer "Show all" (which opens the whole text in a modal)."""
     blocks = list(blocks)
-    if len(blocks) <= limit:
+    sizes = [_text_size(b) for b in blocks]
+    if len(blocks) <= limit and sum(sizes) <= max_chars:
         return blocks
     tail = [blocks[-1]] if blocks[-1].get("type") == "actions" else []
-    keep = limit - len(tail) - 1
-    trimmed = blocks[:keep]
+    budget = max_chars - sum(_text_size(b) for b in tail) - 500
+    kept: list[Block] = []
+    for block, size in zip(blocks[: len(blocks) - len(tail)], sizes, strict=False):
+        if len(kept) >= limit - len(tail) - 1 or size > budget:
+            break
+        kept.append(block)
+        budget -= size
     note = context(f"{MORE} this is longer than a Slack message allows.")
-    if more_value and tail:
-        tail = [actions(button("Show all", ACTION_SHOW_ALL, more_value),
-                        *tail[0]["elements"][:24])]
-    elif more_value:
-        tail = [actions(button("Show all", ACTION_SHOW_ALL, more_value))]
-    return trimmed + [note] + tail
+    if more_value:
+        extra = tail[0]["elements"][:24] if tail else []
+        tail = [actions(button("Show all", ACTION_SHOW_ALL, more_value), *extra)]
+    return kept + [note] + tail
 
 
 def fallback_text(text: str) -> str:
