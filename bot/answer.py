@@ -67,12 +67,12 @@ VAGUE_FOLLOW_UP_CONCEPTS = 2
 def answer_question(question: str, settings, *, db=None, history: list[Turn] | None = None,
                     k: int = 5) -> Answer:
     """The cited answer to `question` (quotes; phrased by a model when one is configured)."""
-    from bot.db import open_db
+    from bot.db import connect
     from bot.knowledge import ensure_index
     from bot.retrieval import Retriever
 
     if db is None:
-        db = open_db(settings.db_path)
+        db = connect(settings.db_path)
     ensure_index(db, settings.knowledge_dir)
     retriever = Retriever(db, settings.knowledge_dir)
     result = retriever.search(question, k=k)

@@ -13,12 +13,17 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Union
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 
-Migration = Callable[[sqlite_utils.Database], None]
+Migration = Callable[["sqlite_utils.Database"], None]
+# Read paths (a CLI question) use the plain connection: importing sqlite-utils (and the
+# numpy it pulls in when installed) costs more than answering.
+AnyDb = Union["sqlite_utils.Database", sqlite3.Connection]
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -26,16 +31,15 @@ class DatabaseUnavailable(RuntimeError):
     """The database file cannot be opened or created (permissions, disk, a directory...)."""
 
 
-def _connect(path: Path) -> sqlite_utils.Database:
+def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db = sqlite_utils.Database(conn)
-    if str(path) != ":memory:":
-        db.enable_wal()
-    conn.execute("PRAGMA foreign_keys = ON")
     # Reading a page forces SQLite to validate the header: a corrupt file fails here.
     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    return db
+    if str(path) != ":memory:" and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = wal")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
 
 
 def _set_aside(path: Path) -> Path:
@@ -51,6 +55,25 @@ def _set_aside(path: Path) -> Path:
 
 def open_db(path: Path | str) -> sqlite_utils.Database:
     """Open (creating if needed) the database; a corrupt file is set aside and rebuilt."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(connect(path))
+
+
+def as_database(db: AnyDb) -> sqlite_utils.Database:
+    """The sqlite-utils view of a connection, for writes and schema changes."""
+    import sqlite_utils
+
+    return db if isinstance(db, sqlite_utils.Database) else sqlite_utils.Database(db)
+
+
+def raw_connection(db: AnyDb) -> sqlite3.Connection:
+    return db if isinstance(db, sqlite3.Connection) else db.conn
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """A plain connection with the same guarantees as `open_db` (WAL, busy timeout,
+    a corrupt file set aside and started afresh)."""
     path = Path(path)
     if str(path) != ":memory:":
         try:
@@ -70,7 +93,7 @@ def open_db(path: Path | str) -> sqlite_utils.Database:
         return _connect(path)
 
 
-def migrate(db: sqlite_utils.Database, scope: str, migrations: Iterable[Migration]) -> None:
+def migrate(db: AnyDb, scope: str, migrations: Iterable[Migration]) -> None:
     """Apply, in order, the migrations of `scope` that have not been applied yet."""
     db.execute(
         "CREATE TABLE IF NOT EXISTS _migrations ("
@@ -82,7 +105,8 @@ def migrate(db: sqlite_utils.Database, scope: str, migrations: Iterable[Migratio
     for fn in migrations:
         if fn.__name__ in done:
             continue
-        with db.conn:
-            fn(db)
-            db.execute("INSERT INTO _migrations (scope, name, applied_at) VALUES (?, ?, ?)",
+        udb = as_database(db)
+        with udb.conn:
+            fn(udb)
+            udb.execute("INSERT INTO _migrations (scope, name, applied_at) VALUES (?, ?, ?)",
                        [scope, fn.__name__, time.time()])

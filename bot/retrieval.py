@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import sqlite_utils
-
+from bot.db import AnyDb
 from bot.text import content_stems, load_word_list, split_sentences, stem, stopwords, words
 
 RELATED_WEIGHT = 0.6
@@ -41,16 +40,29 @@ class Concept:
     specificity: float = 1.0  # 1 for rare words, down to 0.2 for everyday ones ("take")
 
 
-def specificity(word: str) -> float:
+@lru_cache(maxsize=4)
+def word_frequencies(knowledge_dir: Path) -> dict[str, float]:
+    path = knowledge_dir / "retrieval" / "word-frequency.tsv"
+    if not path.is_file():
+        return {}
+    freqs = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                word, _, zipf = line.partition("\t")
+                freqs[word] = float(zipf)
+    return freqs
+
+
+def specificity(word: str, knowledge_dir: Path) -> float:
     """How much a word says about a topic, from its frequency in general English.
 
     Everyday words ("good", "take", "keep") are weak evidence both ways: their absence
     from a passage must not sink an in-scope question, and their presence must not
-    carry an out-of-scope one.
+    carry an out-of-scope one. Words missing from the list are rare: full weight.
     """
-    from wordfreq import zipf_frequency
-
-    return min(1.0, max(0.2, (6.5 - zipf_frequency(word, "en")) / 2.5))
+    zipf = word_frequencies(knowledge_dir).get(word, 0.0)
+    return min(1.0, max(0.2, (6.5 - zipf) / 2.5))
 
 
 @dataclass
@@ -119,7 +131,7 @@ def concepts_of(question: str, knowledge_dir: Path) -> list[Concept]:
         if s in stop or w in stop:
             continue
         q.append(s)
-        spec[s] = min(spec.get(s, 1.0), specificity(w))
+        spec[s] = min(spec.get(s, 1.0), specificity(w, knowledge_dir))
     groups = related_groups(knowledge_dir)
     concepts = []
     for s in dict.fromkeys(q):
@@ -146,7 +158,7 @@ class Signals:
 class Retriever:
     """Searches one database's passages; cheap to create, holds no connection state."""
 
-    def __init__(self, db: sqlite_utils.Database, knowledge_dir: Path,
+    def __init__(self, db: AnyDb, knowledge_dir: Path,
                  signals: Signals = Signals()):
         self.db = db
         self.knowledge_dir = knowledge_dir
@@ -223,7 +235,7 @@ class _Query:
     avg_len: float
 
 
-def corpus_stats(db: sqlite_utils.Database) -> tuple[int, float]:
+def corpus_stats(db: AnyDb) -> tuple[int, float]:
     """Passage count and mean length in stems, kept by the indexer in `kb_stats`."""
     row = db.execute("SELECT passages, avg_stems FROM kb_stats WHERE id = 1").fetchone()
     return (row[0], row[1] or 1.0) if row else (0, 1.0)

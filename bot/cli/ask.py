@@ -43,9 +43,9 @@ def _question_from_line(line: bytes) -> str:
 
 def _run_jsonl(settings: Settings) -> int:
     from bot.answer import answer_question
-    from bot.db import open_db
+    from bot.db import connect
 
-    db = open_db(settings.db_path)
+    db = connect(settings.db_path)
     out = sys.stdout
     for n, line in enumerate(sys.stdin.buffer, 1):
         if not line.strip():
