@@ -50,8 +50,8 @@ class SlackSettings:
 
 # The bot scopes the manifest asks for; the OAuth flow requests the same ones.
 BOT_SCOPES = (
-    "app_mentions:read", "assistant:write", "channels:history", "chat:write", "commands",
-    "groups:history", "im:history", "im:read", "im:write", "mpim:history", "users:read",
+    "app_mentions:read", "assistant:write", "chat:write", "commands", "im:history", "im:read",
+    "im:write",
 )
 
 
