@@ -17,8 +17,8 @@ PAREN_AFTER_RE = re.compile(
     r"\b(?P<short>[A-Za-z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*)s?\s*\((?P<long>[^()\n]{3,120})\)")
 PAREN_SHORT_RE = re.compile(r"\((?P<short>[A-Za-z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*)s?\)")
 STANDS_FOR_RE = re.compile(
-    r"\b(?P<short>[A-Z][A-Z0-9&]{1,9})s?,?\s+(?:stands for|means|is short for|is an? abbreviation for)"
-    r"\s+(?P<long>[^.;:\n()]{3,120})")
+    r"\b(?P<short>[A-Z][A-Z0-9&]{1,9})s?,?\s+"
+    r"(?:stands for|means|is short for|is an? abbreviation for)\s+(?P<long>[^.;:\n()]{3,120})")
 WORDS_BEFORE_RE = re.compile(r"[^\W_][\w'&-]*")
 
 

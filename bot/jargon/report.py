@@ -10,9 +10,9 @@ from bot.jargon.tokens import WORD_RE, inflect_word
 
 SENTENCE_RE = re.compile(r"[.!?]+(?=\s|$)|\n\s*\n")
 VOWEL_GROUPS_RE = re.compile(r"[aeiouy]+")
-DETERMINERS = frozenset("a an the this that these those our your their my his her its each "
-                        "every any some no one two three new old".split())
-AN_EXCEPTIONS = ("uni", "use", "usu", "one", "eu", "ur")
+AN_EXCEPTIONS = ("uni", "use", "usu", "usa", "one", "once", "eu", "ute")
+PREV_DETERMINER_RE = re.compile(
+    r"\b(?:the|a|an|our|your|their|its|my|this|that|his|her|each|every|any|no)\s+$", re.I)
 AN_SILENT_H = ("hour", "honest", "honou", "heir")
 
 
@@ -101,6 +101,8 @@ def rewrite(text: str, findings: list[Finding]) -> str:
         if written[:1].isupper() and _sentence_start(text, finding.start):
             alt = alt[:1].upper() + alt[1:]
         head = out[:finding.start]
+        if alt.lower().startswith("the ") and PREV_DETERMINER_RE.search(head):
+            alt = alt[4:]
         article = re.search(r"\b(an?|An?)(\s+)$", head)
         if article:
             new = _article_for(alt)
