@@ -12,20 +12,21 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.db import AnyDb, as_database, migrate, raw_connection
-from bot.text import stems
+from bot.text import content_stems, split_sentences, stems, stopwords
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 SOURCE_SUFFIXES = (".md", ".txt")
 # Bump when splitting or stemming changes: every document is then re-indexed.
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 MAX_HEADING_CHARS = 100
 
 
@@ -80,7 +81,39 @@ def _update_stats(db: sqlite_utils.Database) -> None:
     db["kb_stats"].upsert({"id": 1, "passages": n, "avg_stems": avg or 1.0}, pk="id")
 
 
-MIGRATIONS = [m001_documents_and_passages, m002_vocabulary, m003_corpus_stats]
+def m004_sentence_stems(db: sqlite_utils.Database) -> None:
+    # Sentence spans and their content stems, so a query need not re-split passages.
+    db["passages"].add_column("sentences", str)
+
+
+def m005_document_frequencies(db: sqlite_utils.Database) -> None:
+    # fts5vocab answers a term lookup by scanning; this table answers it by key.
+    db.execute("DROP TABLE IF EXISTS passages_vocab")
+    db["vocabulary"].create({"term": str, "df": int}, pk="term")
+    _add_frequencies(db, (row[0] for row in db.execute("SELECT stems FROM passages")), +1)
+
+
+def _add_frequencies(db: sqlite_utils.Database, passage_stems, sign: int) -> None:
+    counts: Counter[str] = Counter()
+    for text in passage_stems:
+        counts.update(set(text.split()))
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS _df_delta (term TEXT PRIMARY KEY, n INTEGER)")
+    db.execute("DELETE FROM _df_delta")
+    db.conn.executemany("INSERT INTO _df_delta VALUES (?, ?)",
+                        ((t, sign * n) for t, n in counts.items()))
+    db.execute("INSERT INTO vocabulary (term, df) SELECT term, n FROM _df_delta WHERE true "
+               "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df")
+    db.execute("DELETE FROM vocabulary WHERE df <= 0")
+
+
+def _remove_passages(db: sqlite_utils.Database, source: str) -> None:
+    _add_frequencies(db, (row[0] for row in db.execute(
+        "SELECT stems FROM passages WHERE source = ?", [source])), -1)
+    db["passages"].delete_where("source = ?", [source])
+
+
+MIGRATIONS = [m001_documents_and_passages, m002_vocabulary, m003_corpus_stats,
+              m004_sentence_stems, m005_document_frequencies]
 
 
 def ensure_schema(db: AnyDb) -> None:
@@ -173,21 +206,36 @@ def _read_source(path: Path) -> str:
     return path.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n")
 
 
+def encode_sentences(text: str, stop: frozenset[str]) -> str:
+    """One line per sentence: "start end stem stem ..." (content stems only)."""
+    return "\n".join(f"{a} {b} {' '.join(content_stems(text[a:b], stop))}".rstrip()
+                     for a, b in split_sentences(text))
+
+
+def decode_sentences(encoded: str) -> list[tuple[int, int, list[str]]]:
+    out = []
+    for line in encoded.split("\n"):
+        a, b, *rest = line.split(" ")
+        out.append((int(a), int(b), rest))
+    return out
+
+
 def _index_document(db: sqlite_utils.Database, path: Path, sha: str) -> None:
+    stop = stopwords(path.parent)
     text = _read_source(path)
     title = title_of(text, path.stem)
     stat = path.stat()
-    db["passages"].delete_where("source = ?", [path.name])
+    _remove_passages(db, path.name)
     db["documents"].upsert({"source": path.name, "title": title, "sha256": sha,
                             "size": stat.st_size, "mtime": stat.st_mtime,
                             "indexed_at": time.time(), "index_version": INDEX_VERSION},
                            pk="source")
-    db["passages"].insert_all(
-        {"source": path.name, "ord": p.ord, "title": title, "section": p.section,
-         "locator": locator(title, p.section, p.ord), "text": p.text,
-         "stems": " ".join(stems(p.text))}
-        for p in split_passages(text)
-    )
+    rows = [{"source": path.name, "ord": p.ord, "title": title, "section": p.section,
+             "locator": locator(title, p.section, p.ord), "text": p.text,
+             "stems": " ".join(stems(p.text)), "sentences": encode_sentences(p.text, stop)}
+            for p in split_passages(text)]
+    db["passages"].insert_all(rows)
+    _add_frequencies(db, (r["stems"] for r in rows), +1)
 
 
 _DOC_COLUMNS = ("source", "sha256", "size", "mtime", "index_version")
@@ -231,7 +279,7 @@ def ensure_index(db: AnyDb, knowledge_dir: Path) -> IndexReport:
                 _index_document(udb, path, sha)
                 (updated if row else added).append(path.name)
             for name in removed:
-                udb["passages"].delete_where("source = ?", [name])
+                _remove_passages(udb, name)
                 udb["documents"].delete(name)
             _update_stats(udb)
             udb.execute("RELEASE reindex")

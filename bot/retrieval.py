@@ -21,7 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.db import AnyDb
-from bot.text import content_stems, load_word_list, split_sentences, stem, stopwords, words
+from bot.knowledge import decode_sentences
+from bot.text import content_stems, load_word_list, stem, stopwords, words
 
 RELATED_WEIGHT = 0.6
 K1, B = 1.2, 0.75
@@ -29,6 +30,10 @@ CANDIDATES = 60
 MIN_COVERAGE = 0.19
 W_PASSAGE, W_COVERAGE, W_SENTENCE, W_SECTION = 0.9, 0.3, 0.45, 0.10
 PAIR_DISCOUNT = 0.85
+RERANK = 20  # passages that get sentence-level scoring
+# A word in more than this share of passages (and more than the floor) is too common to
+# select candidates by.
+COMMON_DF_SHARE, COMMON_DF_FLOOR = 0.005, 50
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,15 @@ class Concept:
     stem: str
     related: tuple[tuple[str, ...], ...]  # each alternative: the stems that must all appear
     specificity: float = 1.0  # 1 for rare words, down to 0.2 for everyday ones ("take")
+
+    single: frozenset[str] = field(init=False, repr=False, compare=False)
+    multi: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Split once: matching runs for every sentence of every candidate passage.
+        object.__setattr__(self, "single",
+                           frozenset(alt[0] for alt in self.related if len(alt) == 1))
+        object.__setattr__(self, "multi", tuple(alt for alt in self.related if len(alt) > 1))
 
 
 @lru_cache(maxsize=4)
@@ -168,16 +182,28 @@ class Retriever:
     def _doc_freqs(self, terms: set[str]) -> dict[str, int]:
         marks = ",".join("?" * len(terms))
         return dict(self.db.execute(
-            f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})",
+            f"SELECT term, df FROM vocabulary WHERE term IN ({marks})",
             list(terms)).fetchall())
 
-    def _candidates(self, terms: set[str]) -> list[dict]:
-        match = " OR ".join(f'"{t}"' for t in sorted(terms))
+    def _candidates(self, terms: set[str], df: dict[str, int], n: int) -> list[dict]:
+        """Passages that contain the question's selective words, FTS5's BM25 first.
+
+        In a large corpus, words in more than a few percent of the passages (the likes of
+        "CIO") are left out of the match: ranking every passage that contains them is what
+        costs time, and they cannot lift a passage that lacks the rarer words anyway.
+        """
+        limit = max(COMMON_DF_FLOOR, COMMON_DF_SHARE * n)
+        chosen = [t for t in terms if 0 < df.get(t, 0) <= limit]
+        if not chosen:
+            chosen = sorted((t for t in terms if df.get(t)), key=df.__getitem__)[:2]
+        if not chosen:
+            return []
+        match = " OR ".join(f'"{t}"' for t in sorted(chosen))
         rows = self.db.execute(
-            "SELECT p.id, p.source, p.title, p.section, p.locator, p.text, p.stems "
+            "SELECT p.id, p.source, p.title, p.section, p.locator, p.text, p.stems, p.sentences "
             "FROM passages_fts f JOIN passages p ON p.rowid = f.rowid "
             "WHERE passages_fts MATCH ? ORDER BY f.rank LIMIT ?", [match, CANDIDATES])
-        cols = ("id", "source", "title", "section", "locator", "text", "stems")
+        cols = ("id", "source", "title", "section", "locator", "text", "stems", "sentences")
         return [dict(zip(cols, r, strict=True)) for r in rows]
 
     def concepts(self, question: str) -> list[Concept]:
@@ -197,13 +223,16 @@ class Retriever:
         df = self._doc_freqs(terms)
         weights = {c.stem: _idf(df.get(c.stem, 0), n) * c.specificity for c in concepts}
         query = _Query(concepts, weights, sum(weights.values()) or 1.0, avg_len)
-        hits = [self._score(row, query) for row in self._candidates(terms)]
+        scored = [self._score(row, query) for row in self._candidates(terms, df, n)]
+        # Sentence-level scoring is the dearer part: only for the passage-level best.
+        scored.sort(key=lambda pair: pair[0].score, reverse=True)
+        hits = [self._rescore(hit, row, query) for hit, row in scored[:RERANK]]
         hits.sort(key=lambda h: h.score, reverse=True)
         for hit in hits[:k]:
-            hit.sentences = _rank_sentences(hit.text, query, self.stop)
+            hit.sentences = sorted(hit.sentences, key=lambda s: s.coverage, reverse=True)
         return SearchResult(question, concepts, hits[:k])
 
-    def _score(self, row: dict, q: _Query) -> Hit:
+    def _score(self, row: dict, q: _Query) -> tuple[Hit, dict]:
         tokens = row["stems"].split()
         tf = Counter(tokens)
         norm = K1 * (1 - B + B * len(tokens) / q.avg_len)
@@ -216,15 +245,22 @@ class Retriever:
                 bm25 += w * count * (K1 + 1) / (count + norm)
         coverage = covered / q.total
         score = W_PASSAGE * bm25 / (q.total * (K1 + 1)) + W_COVERAGE * coverage
-        if self.signals.sentences:
-            score += W_SENTENCE * _best_sentence_coverage(row["text"], q, self.stop)
         if self.signals.section:
-            section = set(content_stems(row["section"], self.stop))
+            section = _section_stems(row["section"], self.stop)
             score += W_SECTION * sum(q.weights[c.stem] for c in q.concepts
                                      if c.stem in section) / q.total
         return Hit(passage_id=row["id"], source=row["source"], title=row["title"],
                    section=row["section"], locator=row["locator"], text=row["text"],
-                   score=score, coverage=coverage)
+                   score=score, coverage=coverage), row
+
+    def _rescore(self, hit: Hit, row: dict, q: _Query) -> Hit:
+        sents = decode_sentences(row["sentences"]) if row["sentences"] else []
+        per_sentence = [_strengths(st, q) for _, _, st in sents]
+        hit.sentences = [Sentence(a, b, _coverage(x, q))
+                         for (a, b, _), x in zip(sents, per_sentence, strict=True)]
+        if self.signals.sentences:
+            hit.score += W_SENTENCE * _best_sentence_coverage(per_sentence, q)
+        return hit
 
 
 @dataclass
@@ -239,6 +275,11 @@ def corpus_stats(db: AnyDb) -> tuple[int, float]:
     """Passage count and mean length in stems, kept by the indexer in `kb_stats`."""
     row = db.execute("SELECT passages, avg_stems FROM kb_stats WHERE id = 1").fetchone()
     return (row[0], row[1] or 1.0) if row else (0, 1.0)
+
+
+@lru_cache(maxsize=8192)
+def _section_stems(section: str, stop: frozenset[str]) -> frozenset[str]:
+    return frozenset(content_stems(section, stop))
 
 
 def _idf(doc_freq: int, n: int) -> float:
@@ -258,26 +299,30 @@ def _match(c: Concept, tf: Counter) -> tuple[int, float]:
     return (best, RELATED_WEIGHT) if best else (0, 0.0)
 
 
-def _sentence_coverage(stems_: list[str], q: _Query) -> float:
-    """Share of the question's weight that one sentence covers."""
-    tf = Counter(stems_)
-    return sum(q.weights[c.stem] * _match(c, tf)[1] for c in q.concepts) / q.total
+def _strength(c: Concept, present: set[str] | frozenset[str]) -> float:
+    """1 when the question's own word is present, RELATED_WEIGHT for a related one."""
+    if c.stem in present:
+        return 1.0
+    if not c.single.isdisjoint(present) or any(present.issuperset(alt) for alt in c.multi):
+        return RELATED_WEIGHT
+    return 0.0
 
 
-def _sentence_stems(text: str, stop: frozenset[str]) -> list[tuple[int, int, list[str]]]:
-    return [(a, b, content_stems(text[a:b], stop)) for a, b in split_sentences(text)]
+def _strengths(stems_: list[str], q: _Query) -> list[float]:
+    present = set(stems_)
+    return [_strength(c, present) for c in q.concepts]
 
 
-def _best_sentence_coverage(text: str, q: _Query, stop: frozenset[str]) -> float:
-    sents = _sentence_stems(text, stop)
+def _coverage(strengths: list[float], q: _Query) -> float:
+    """Share of the question's weight that these per-concept strengths cover."""
+    return sum(q.weights[c.stem] * x for c, x in zip(q.concepts, strengths, strict=True)) / q.total
+
+
+def _best_sentence_coverage(per_sentence: list[list[float]], q: _Query) -> float:
     best = 0.0
-    for i, (_, _, st) in enumerate(sents):
-        best = max(best, _sentence_coverage(st, q))
-        if i + 1 < len(sents):  # an idea often spans two sentences
-            best = max(best, PAIR_DISCOUNT * _sentence_coverage(st + sents[i + 1][2], q))
+    for i, strengths in enumerate(per_sentence):
+        best = max(best, _coverage(strengths, q))
+        if i + 1 < len(per_sentence):  # an idea often spans two sentences
+            pair = [max(a, b) for a, b in zip(strengths, per_sentence[i + 1], strict=True)]
+            best = max(best, PAIR_DISCOUNT * _coverage(pair, q))
     return best
-
-
-def _rank_sentences(text: str, q: _Query, stop: frozenset[str]) -> list[Sentence]:
-    ranked = [Sentence(a, b, _sentence_coverage(st, q)) for a, b, st in _sentence_stems(text, stop)]
-    return sorted(ranked, key=lambda s: s.coverage, reverse=True)

@@ -82,6 +82,7 @@ def test_incremental_add_change_delete(kb_dir: Path, db_path: Path):
     assert removed.removed == ["budgets.md"]
     assert db["passages"].count_where("source = 'budgets.md'") == 0
     assert not _search_texts(db, kb_dir, "missed shipments")
+    _assert_vocabulary_matches_passages(db)
     # untouched documents were not re-indexed along the way
     assert {r["source"]: r["indexed_at"] for r in db["documents"].rows} == stamp
 
@@ -109,3 +110,12 @@ def test_corrupt_database_is_set_aside_and_rebuilt(db_path: Path, kb_dir: Path):
     db = open_db(db_path)
     assert ensure_index(db, kb_dir).passages > 0
     assert list(db_path.parent.glob("cio-coach.db.corrupt-*"))
+
+
+def _assert_vocabulary_matches_passages(db) -> None:
+    from collections import Counter
+
+    expected: Counter[str] = Counter()
+    for (stems,) in db.execute("SELECT stems FROM passages"):
+        expected.update(set(stems.split()))
+    assert dict(db.execute("SELECT term, df FROM vocabulary").fetchall()) == dict(expected)
