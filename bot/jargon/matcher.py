@@ -26,6 +26,9 @@ from bot.jargon.tokens import (
 NEAR_WINDOW = 10  # words either side that count as "near" for weak cues
 SHOUTING_RUN = 3  # this many upper-case words in a row are emphasis, not acronyms
 MAX_JOINED_PARTS = 3
+# "roll it back": a pronoun may sit inside a two-word phrasal verb
+PARTICLES = frozenset(["back", "up", "down", "over", "out", "off", "in", "on"])
+PRONOUNS = ("it", "them", "this", "that", "everything", "these", "those")
 
 ACRONYM_WHY = "An abbreviation a reader outside IT may not know."
 ACRONYM_INSTEAD = "Spell it out the first time, e.g. 'full name (ABC)', or say what it is."
@@ -37,6 +40,7 @@ class Form:
     tag: str  # "" base form, "s", "ed", "ing"
     word: int  # which word carries the inflection: 0 first, -1 last
     upper_only: bool  # an acronym: only its upper-case spelling counts
+    canonical: bool = True  # a spelling of the entry's own term (not a listed synonym)
 
 
 @dataclass(slots=True)
@@ -54,6 +58,7 @@ class Finding:
     tag: str = ""  # inflection of the matched form
     word: int = 0
     pos: str = "n"
+    canonical: bool = True
 
     def to_json(self) -> dict:
         return {"start": self.start, "end": self.end, "term": self.term, "kind": self.kind,
@@ -83,22 +88,29 @@ def _is_upper_form(form: str) -> bool:
 
 
 def _forms_of(term: Term) -> Iterable[tuple[tuple[str, ...], Form]]:
+    own = "".join(normalise_phrase(term.term))
     for spelling in (term.term, *term.variants):
         words = normalise_phrase(spelling)
         if not words:
             continue
         upper = _is_upper_form(spelling)
+        canon = "".join(words) == own
         spellings = [words]
         if 1 < len(words) <= MAX_JOINED_PARTS and not upper:
             spellings.append(("".join(words),))
         for ws in spellings:
-            yield ws, Form(term, "", 0, upper)
+            yield ws, Form(term, "", 0, upper, canon)
             if "n" in term.pos:
                 for inflected, tag in inflections(ws[-1], "n"):
-                    yield ws[:-1] + (inflected,), Form(term, tag, -1, upper)
+                    yield ws[:-1] + (inflected,), Form(term, tag, -1, upper, canon)
             if "v" in term.pos:
-                for inflected, tag in inflections(ws[0], "v"):
-                    yield (inflected,) + ws[1:], Form(term, tag, 0, upper)
+                verb_forms = [(ws[0], ""), *inflections(ws[0], "v")]
+                for inflected, tag in verb_forms[1:]:
+                    yield (inflected,) + ws[1:], Form(term, tag, 0, upper, canon)
+                if len(ws) == 2 and ws[1] in PARTICLES:
+                    for inflected, tag in verb_forms:
+                        for pronoun in PRONOUNS:
+                            yield (inflected, pronoun, ws[1]), Form(term, tag, 0, upper, canon)
 
 
 class Checker:
@@ -276,7 +288,7 @@ class Checker:
         term = form.term
         return Finding(start, end, text[start:end], term.kind, term.suggestion, term.why,
                        term.severity, entry=term.term, category=term.category, tag=form.tag,
-                       word=form.word, pos=term.pos)
+                       word=form.word, pos=term.pos, canonical=form.canonical)
 
 
 def _acronym_core(word: str) -> str:

@@ -11,6 +11,9 @@ from bot.jargon.tokens import WORD_RE, inflect_word
 SENTENCE_RE = re.compile(r"[.!?]+(?=\s|$)|\n\s*\n")
 VOWEL_GROUPS_RE = re.compile(r"[aeiouy]+")
 AN_EXCEPTIONS = ("uni", "use", "usu", "usa", "one", "once", "eu", "ute")
+CLAUSE_WORDS = frozenset(["that", "which", "who", "to", "from", "of", "for", "with", "in", "on",
+                          "by", "as", "between", "into", "after", "before", "than", "when",
+                          "while", "where", "if", "so", "because", "e.g.", "or", "and"])
 PREV_DETERMINER_RE = re.compile(
     r"\b(?:the|a|an|our|your|their|its|my|this|that|his|her|each|every|any|no)\s+$", re.I)
 AN_SILENT_H = ("hour", "honest", "honou", "heir")
@@ -73,15 +76,30 @@ def _article_for(phrase: str) -> str:
     return "a"
 
 
+def substitutable(finding: Finding) -> bool:
+    """Only simple alternatives for the entry's own term, decided on firm evidence.
+
+    A listed synonym may be another part of speech, and an alternative with a clause or
+    a preposition rarely fits where the term stood, so those are left for the writer.
+    """
+    alt = finding.suggestion
+    if finding.kind == "acronym" or finding.uncertain or not finding.canonical or not alt:
+        return False
+    words = alt.lower().split()
+    return len(words) <= 4 and not CLAUSE_WORDS.intersection(words) and alt[0] != "("
+
+
 def substitute(finding: Finding) -> str | None:
     """The alternative inflected like the matched form, or None when not substitutable."""
-    alt = finding.suggestion
-    if finding.kind == "acronym" or not alt or alt.startswith(("(", "say ", "Say ")):
+    if not substitutable(finding):
         return None
+    alt = finding.suggestion
     parts = alt.split(" ")
     if not finding.tag:
         return alt
     if finding.word == -1 and "n" in finding.pos:
+        if finding.tag == "s" and parts[-1].endswith("s"):
+            return alt  # "synergies" -> "savings"
         parts[-1] = inflect_word(parts[-1], finding.tag, noun=True)
     elif finding.word == 0 and "v" in finding.pos:
         parts[0] = inflect_word(parts[0], finding.tag, noun=False)
