@@ -281,3 +281,63 @@ def test_doctor_command_hides_credentials(endpoint, tmp_path):
 def test_doctor_without_a_model(tmp_path):
     found = checks(load_settings({"CIO_COACH_DB": str(tmp_path / "t.db")}))
     assert [(c.name, c.ok) for c in found] == [("backend", None)]
+
+
+# --- draft rewrites -----------------------------------------------------------------
+
+DRAFT = "Hi Maria, on Monday 3 March we migrate the ERP to the cloud via SSO. Budget 15%."
+PLAIN = ("Hi Maria, on Monday 3 March we move the finance and orders system to computers "
+         "run by another company, with one login for everything. Budget 15%.")
+
+
+def _report():
+    import bot.jargon
+
+    report = bot.jargon.check(DRAFT)
+    assert {f.term for f in report.findings} >= {"ERP", "cloud", "SSO"}
+    return report
+
+
+def test_a_plain_rewrite_passes_the_guard(endpoint, tmp_path):
+    from bot.llm.rewrite import rewrite_draft
+
+    endpoint.reply = "Rewritten draft:\n" + PLAIN
+    result = rewrite_draft(_report(), _settings(endpoint.url, tmp_path))
+    assert result == (PLAIN, "model", None)
+    prompt = endpoint.prompt()
+    assert DRAFT in prompt and "- ERP: suggested plain words:" in prompt
+
+
+@pytest.mark.parametrize("reply, reason", [
+    (PLAIN.replace("Maria", "team"), 'drops "Maria"'),
+    (PLAIN.replace("15%", "a bit more"), "drops 15"),
+    (PLAIN.replace("finance and orders system", "ERP"), "keeps jargon: ERP"),
+    (PLAIN + " " + "And there is much more to say about it all. " * 4, "too long"),
+])
+def test_a_failing_rewrite_offers_the_substitution_rewrite(endpoint, tmp_path, reply, reason):
+    from bot.llm.rewrite import rewrite_draft
+
+    endpoint.reply = reply
+    report = _report()
+    result = rewrite_draft(report, _settings(endpoint.url, tmp_path))
+    assert result == (report.rewrite, "substitution", reason)
+
+
+def test_a_rewrite_timeout_offers_the_substitution_rewrite(silent_endpoint, tmp_path):
+    from bot.llm.rewrite import rewrite_draft
+
+    report = _report()
+    result = rewrite_draft(report, _settings(silent_endpoint, tmp_path, timeout=1.0))
+    assert result == (report.rewrite, "substitution", "timeout")
+
+
+def test_no_model_or_nothing_flagged_needs_no_model(endpoint, tmp_path):
+    import bot.jargon
+    from bot.llm.rewrite import rewrite_draft
+
+    report = _report()
+    no_model = load_settings({"CIO_COACH_DB": str(tmp_path / "t.db")})
+    assert rewrite_draft(report, no_model) == (report.rewrite, "substitution", None)
+    clean = bot.jargon.check(PLAIN)
+    assert rewrite_draft(clean, _settings(endpoint.url, tmp_path)).generated_by == "substitution"
+    assert endpoint.requests == []

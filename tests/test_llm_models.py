@@ -238,3 +238,21 @@ def test_doctor_against_the_served_model(llama_server, knowledge_db):
     found = checks(load_settings(_served(llama_server, knowledge_db)))
     assert [(c.name, c.ok) for c in found] == [("backend", True), ("answers", True)]
     assert "no API key" in found[0].detail
+
+
+def test_draft_rewrite_with_the_local_model_is_guarded(gguf_path, knowledge_db):
+    import bot.jargon
+    from bot.llm.guard import check_rewrite
+    from bot.llm.rewrite import rewrite_draft
+
+    report = bot.jargon.check("Hi Maria, on Monday 3 March we migrate the ERP to the cloud "
+                              "via SSO. Budget 15%.")
+    assert report.findings
+    result = rewrite_draft(report, load_settings(_local(gguf_path, knowledge_db)))
+    if result.generated_by == "substitution":
+        assert result.text == report.rewrite and result.guard
+    else:
+        assert (result.generated_by, result.guard) == ("model", None)
+        still = [f.term for f in bot.jargon.check(result.text).findings]
+        assert check_rewrite(report.text, result.text, [f.term for f in report.findings],
+                             still) is None
