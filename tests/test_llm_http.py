@@ -341,3 +341,26 @@ def test_no_model_or_nothing_flagged_needs_no_model(endpoint, tmp_path):
     clean = bot.jargon.check(PLAIN)
     assert rewrite_draft(clean, _settings(endpoint.url, tmp_path)).generated_by == "substitution"
     assert endpoint.requests == []
+
+
+# --- jargon sense judgement -----------------------------------------------------------
+
+@pytest.mark.parametrize("reply, verdict", [
+    ("Yes.", True), ("no", False), ("**No** - it is the weather.", False), ("Maybe", None),
+])
+def test_jargon_sense_judgement(endpoint, tmp_path, reply, verdict):
+    from bot.llm.sense import judge_sense
+
+    endpoint.reply = reply
+    settings = _settings(endpoint.url, tmp_path)
+    assert judge_sense("cloud", "servers run by another company", "A cloud hid the sun.",
+                       settings) is verdict
+    prompt = endpoint.prompt()
+    assert "Word: cloud" in prompt and "Sentence: A cloud hid the sun." in prompt
+
+
+def test_jargon_sense_without_a_working_model(silent_endpoint, tmp_path):
+    from bot.llm.sense import judge_sense
+
+    assert judge_sense("cloud", "m", "s", load_settings({})) is None
+    assert judge_sense("cloud", "m", "s", _settings(silent_endpoint, tmp_path, 1.0)) is None
