@@ -1,9 +1,10 @@
 """Unexplained acronyms, and acronyms the writer has defined in the same text.
 
 A definition is "full name (ACR)" or "ACR (full name)" (also "ACR stands for / means /
-is short for full name"). Whether the words really spell the acronym is decided with the
-Schwartz & Hearst (2003) rule: every letter of the acronym, right to left, is found in the
-full name in order, and its first letter starts a word of it.
+is short for full name", and a short explanation in brackets: "ERP (our business
+system)"). Whether the words really spell the acronym is decided with the Schwartz &
+Hearst (2003) rule: every letter of the acronym, right to left, is found in the full
+name in order, and its first letter starts a word of it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ PAREN_SHORT_RE = re.compile(r"\((?P<short>[A-Za-z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]
 STANDS_FOR_RE = re.compile(
     r"\b(?P<short>[A-Z][A-Z0-9&]{1,9})s?,?\s+"
     r"(?:stands for|means|is short for|is an? abbreviation for)\s+(?P<long>[^.;:\n()]{3,120})")
+GLOSS_NOT_START = frozenset(["which", "that", "who", "see", "e", "eg", "for", "not", "and", "or",
+                             "but", "as", "to", "in", "on", "at", "was", "is", "are", "were",
+                             "will", "again", "also", "still", "now", "so", "then", "if"])
 WORDS_BEFORE_RE = re.compile(r"[^\W_][\w'&-]*")
 
 
@@ -65,6 +69,13 @@ def spells(short: str, long: str) -> bool:
     return True
 
 
+def is_gloss(text: str) -> bool:
+    """A parenthesised explanation such as "ERP (our business system)"."""
+    words = [w.lower() for w in WORDS_BEFORE_RE.findall(text)]
+    return (2 <= len(words) <= 12 and words[0] not in GLOSS_NOT_START
+            and not any(ch.isdigit() for ch in text))
+
+
 def _long_form_before(text: str, paren_start: int, short: str) -> int | None:
     """Start offset of a long form ending just before `(`, or None."""
     limit = min(len(short) + 5, len(short) * 2)
@@ -93,7 +104,7 @@ def find_definitions(text: str) -> list[Definition]:
             found.append(Definition(short, start, m.end()))
     for m in PAREN_AFTER_RE.finditer(text):
         short, long = _core(m.group("short")), m.group("long").strip(" ,")
-        if spells(short, long) and long[:1].lower() == short[:1].lower():
+        if (spells(short, long) and long[:1].lower() == short[:1].lower()) or is_gloss(long):
             found.append(Definition(short, m.start(), m.end()))
     for m in STANDS_FOR_RE.finditer(text):
         short, long = _core(m.group("short")), m.group("long")

@@ -180,16 +180,18 @@ class Checker:
 
         matches = self._match_terms(words, low, joinable)
         used = [False] * len(words)
+        # an entry explained once (inside a definition, or as the defined acronym) is fine
+        explained = {form.term.term for i, j, form in matches
+                     if in_definition(spans[i][0], spans[j - 1][1])
+                     or (j - i == 1 and _acronym_core(words[i]) in defined)}
         certain: list[tuple[int, int, Finding]] = []
         ambiguous: list[tuple[int, int, Form]] = []
         for i, j, form in matches:
             for k in range(i, j):
                 used[k] = True
+            if form.term.term in explained:
+                continue
             start, end = spans[i][0], spans[j - 1][1]
-            if in_definition(start, end):
-                continue
-            if j - i == 1 and _acronym_core(words[i]) in defined:
-                continue
             if form.term.sense:
                 ambiguous.append((i, j, form))
             else:
