@@ -11,7 +11,7 @@ for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambd
     module = importlib.import_module(f"bench.{info.name}")
     print(f"\n===== {info.name} =====", flush=True)
     try:
-        module.main([])
+        module.main()
     except SystemExit as exc:
         if exc.code not in (0, None):
             print(f"{info.name} exited with {exc.code}", file=sys.stderr)
