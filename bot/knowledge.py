@@ -13,7 +13,7 @@ import hashlib
 import re
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -251,9 +251,11 @@ def _unchanged(row: dict | None, path: Path) -> bool | None:
     return None
 
 
-def ensure_index(db: AnyDb, knowledge_dir: Path) -> IndexReport:
+def ensure_index(db: AnyDb, knowledge_dir: Path,
+                 progress: Callable[[int, int, str], None] | None = None) -> IndexReport:
     """Bring the index up to date with the knowledge folder; cheap when nothing changed
-    (a stat per file and one query on the plain connection)."""
+    (a stat per file and one query on the plain connection). `progress(done, total,
+    name)` is called before each file that has to be read."""
     started = time.perf_counter()
     ensure_schema(db)
     conn = raw_connection(db)
@@ -268,7 +270,9 @@ def ensure_index(db: AnyDb, knowledge_dir: Path) -> IndexReport:
         udb = as_database(db)
         with udb.conn:
             udb.execute("SAVEPOINT reindex")
-            for path in todo:
+            for done, path in enumerate(todo):
+                if progress:
+                    progress(done, len(todo), path.name)
                 sha = hashlib.sha256(path.read_bytes()).hexdigest()
                 row = known.get(path.name)
                 if row and row["sha256"] == sha and row["index_version"] == INDEX_VERSION:

@@ -22,7 +22,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         with db.conn:
             db.execute("DELETE FROM passages")
             db.execute("DELETE FROM documents")
-    report = ensure_index(db, settings.knowledge_dir)
+    report = ensure_index(db, settings.knowledge_dir,
+                          progress=_show_progress if sys.stderr.isatty() else None)
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr)
     if args.json:
         print(json.dumps({"database": str(settings.db_path), "documents": report.documents,
                           "passages": report.passages, "added": report.added,
@@ -39,6 +42,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{report.documents} documents, {report.passages} passages in {settings.db_path} "
           f"({report.seconds * 1000:.0f} ms)")
     return 0
+
+
+def _show_progress(done: int, total: int, name: str) -> None:
+    print(f"\r\033[Kindexing {done + 1}/{total}: {name[:60]}", end="", file=sys.stderr,
+          flush=True)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
