@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.llm.grounded import renumber
 from bot.llm.guard import (
@@ -131,3 +133,36 @@ def test_a_flagged_term_may_stay_when_explained():
 
 def test_a_rewrite_stopped_by_the_token_limit_is_cut_off():
     assert check_rewrite(DRAFT, PLAIN, FLAGGED, [], finish_reason="length") == "cut off"
+
+
+# --- properties ---------------------------------------------------------------------
+
+REASON_PREFIXES = ("empty", "too long", "repetitive", "cites unknown passage [", "no citation",
+                   "cut off")
+model_text = st.lists(st.sampled_from(list("ab [],-–1234567890.!?\n\"()") + ["the ", "ERP "]),
+                      max_size=150).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(model_text, st.integers(min_value=1, max_value=6))
+def test_check_answer_always_gives_a_verdict(text, passages):
+    reason = check_answer(text, passages)
+    assert reason is None or reason.startswith(REASON_PREFIXES)
+    if reason is None:  # what passes cites something, and only what it was given
+        cited = cited_passages(text)
+        assert cited and all(1 <= n <= passages for n in cited)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=6), min_size=1, max_size=6, unique=True))
+def test_renumbered_markers_count_from_one(cited):
+    text = " ".join(f"Claim {n} [{n}]." for n in cited)
+    out = renumber(text, cited)
+    assert sorted(cited_passages(out)) == list(range(1, len(cited) + 1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200), st.text(max_size=200))
+def test_check_rewrite_never_raises(draft, rewrite):
+    reason = check_rewrite(draft, rewrite, ["ERP"], [])
+    assert reason is None or isinstance(reason, str)
