@@ -61,18 +61,17 @@ def m001_create_team_terms(db) -> None:
 
 
 MIGRATIONS = [m001_create_team_terms]
-_ready: set[int] = set()
 _cache: dict[tuple[str, str], tuple[int, Checker]] = {}
 _lock = threading.Lock()
 
 
 def ensure_schema(db) -> None:
-    if id(db.conn) in _ready:
+    if getattr(db, "_jargon_schema_ready", False):
         return
     from bot.db import migrate
 
     migrate(db, SCOPE, MIGRATIONS)
-    _ready.add(id(db.conn))
+    db._jargon_schema_ready = True
 
 
 def _clean(value: str | None, what: str, limit: int, *, required: bool) -> str:

@@ -1,0 +1,198 @@
+"""The matcher on inflections, phrases, acronyms, Slack markup, word senses and offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.jargon import Checker, check
+from bot.jargon.terms import default_lists
+
+
+def terms(text: str) -> list[str]:
+    return [f.term for f in check(text).findings]
+
+
+def finding(text: str, written: str):
+    return next(f for f in check(text).findings if f.term == written)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("We refactored the code.", "refactored"),
+    ("The app is containerized now.", "containerized"),
+    ("Three SKUs are missing.", "SKUs"),
+    ("Two hotfixes went out.", "hotfixes"),
+    ("We are failing over now.", "failing over"),
+    ("They rolled back the release.", "rolled back"),
+    ("We rolled it back at noon.", "rolled it back"),
+    ("All the APIs are slow.", "APIs"),
+    ("We spun up a server.", "spun up"),
+])
+def test_inflections_are_found(text, expected):
+    assert expected in terms(text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The go-live is Monday.", "go-live"),
+    ("The go live is Monday.", "go live"),
+    ("The golive is Monday.", "golive"),
+    ("The cut-over went well.", "cut-over"),
+    ("The cut over went well.", "cut over"),
+    ("The Data-Warehouse is slow.", "Data-Warehouse"),
+    ("The data\nwarehouse is slow.", "data\nwarehouse"),
+])
+def test_phrase_spellings_are_found(text, expected):
+    assert terms(text) == [expected]
+
+
+def test_matching_ignores_case_for_words_but_not_for_acronyms():
+    assert terms("LATENCY is up, Latency is up.") == ["LATENCY", "Latency"]
+    # "sap" the plant juice and "it" the pronoun are not acronyms
+    assert terms("The sap rises in spring and it is lovely.") == []
+
+
+def test_longest_match_wins_and_each_finding_is_reported_once():
+    report = check("The OLAP cube is rebuilt by a cron job.")
+    assert [f.term for f in report.findings] == ["OLAP cube", "cron job"]
+    assert len({(f.start, f.end) for f in report.findings}) == len(report.findings)
+
+
+def test_unknown_acronym_is_flagged_but_allowed_ones_are_not():
+    report = check("The CEO asked HR whether the QXZ report is OK for the USA team.")
+    assert [(f.term, f.kind) for f in report.findings] == [("QXZ", "acronym")]
+
+
+def test_quarters_and_years_are_not_acronyms():
+    assert terms("Q3 and FY24 results come out in H2.") == []
+
+
+def test_shouting_is_not_a_run_of_acronyms():
+    assert terms("PLEASE DO NOT REPLY TO THIS EMAIL.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Our manufacturing execution system (MES) goes live soon. The MES shows work orders.",
+    "The MES (manufacturing execution system) goes live soon. The MES shows work orders.",
+    "MES stands for manufacturing execution system. The MES shows work orders.",
+    "Our MES (the system that tracks production) goes live soon. The MES shows work orders.",
+])
+def test_defined_acronym_is_fine_everywhere_in_the_text(text):
+    assert terms(text) == []
+
+
+def test_a_definition_only_covers_its_own_acronym():
+    text = "The quality tracking tool (QTT) feeds the QXR daily."
+    assert terms(text) == ["QXR"]
+
+
+def test_parenthesis_that_is_not_a_definition_does_not_excuse_the_acronym():
+    assert terms("The API (which is down) will be fixed.") == ["API"]
+
+
+@pytest.mark.parametrize("text", [
+    "Run `kubectl rollout restart` to fix the API.",
+    "```\nETL job failed: latency 300ms\n``` The API is fine.",
+    "See https://example.com/API/latency-dashboard for the API.",
+    "See <https://example.com/ERP|ERP dashboard> for the API.",
+    "<@U123ABC> <#C42|devops> the API is fine :kubernetes:",
+    "Mail erp-support@example.com about the API.",
+])
+def test_slack_markup_is_not_prose(text):
+    report = check(text)
+    assert [f.term for f in report.findings] == ["API"]
+    f = report.findings[0]
+    assert text[f.start:f.end] == "API"
+
+
+def test_only_markup_means_nothing_to_check():
+    report = check(":tada: :rocket: `ERP` <https://x.io|ETL>")
+    assert report.findings == [] and report.note
+
+
+@pytest.mark.parametrize("text,word", [
+    ("A cloud of uncertainty hangs over the budget.", "cloud"),
+    ("Geese migrate south in winter.", "migrate"),
+    ("The farmer kept a cache of feed in the barn.", "cache"),
+    ("She patched the fence on Sunday.", "patched"),
+    ("We must build trust with the plant managers.", "build"),
+    ("For instance, travel costs fell.", "instance"),
+    ("The green light came from the board.", "green"),
+    ("The sales pipeline looks healthy.", "pipeline"),
+    ("Our landlord wrote to every tenant.", "tenant"),
+    ("Staff facing redundancy get a consultation.", "redundancy"),
+])
+def test_everyday_sense_is_plain_english(text, word):
+    assert word not in terms(text)
+
+
+@pytest.mark.parametrize("text,word", [
+    ("We will move the servers to the cloud in May.", "cloud"),
+    ("We migrated the CRM data to the new database.", "migrated"),
+    ("Clear your browser cache and reload the page.", "cache"),
+    ("We patched the server after the vulnerability report.", "patched"),
+    ("The build failed, so the release slips.", "build"),
+    ("The CRM instance was restarted.", "instance"),
+    ("The regression tests are green again.", "green"),
+    ("The secondary node took over.", "node"),
+])
+def test_technical_sense_is_flagged(text, word):
+    assert word in terms(text)
+
+
+def test_weak_cues_mark_findings_uncertain():
+    f = finding("The CRM data was migrated last night.", "migrated")
+    assert f.uncertain is True
+    assert finding("The CRM instance was restarted.", "instance").uncertain is False
+
+
+def test_offsets_point_into_the_original_text():
+    text = "Héllo 👋 <@U1> — the ERP go-live, then `code` and the API."
+    for f in check(text).findings:
+        assert text[f.start:f.end] == f.term
+    assert [f.term for f in check(text).findings] == ["ERP", "go-live", "API"]
+
+
+def test_report_json_has_the_contract_keys():
+    data = check("The ERP go-live slipped.").to_json()
+    assert {"text", "findings", "density", "grade", "rewrite"} <= data.keys()
+    assert set(data["findings"][0]) >= {"start", "end", "term", "kind", "suggestion",
+                                        "explanation", "severity"}
+    assert data["findings"][0]["start"] < data["findings"][0]["end"]
+
+
+def test_density_and_grade():
+    report = check("The ERP is down.")
+    assert report.density == pytest.approx(1 / 4)
+    assert check("The cat sat on the mat.").grade < check(
+        "Organisational interoperability necessitates comprehensive infrastructural "
+        "rationalisation.").grade
+
+
+@pytest.mark.parametrize("text,rewrite", [
+    ("The ERP go-live slipped.", "The business management system launch slipped."),
+    ("We will push a hotfix to prod tonight.",
+     "We will push an urgent fix to the live system tonight."),
+    ("Latency is high.", "Delay is high."),
+    ("We refactored the module.", "We restructured the module."),
+    ("Three SKUs are missing.", "Three product codes are missing."),
+    ("The synergies are big.", "The savings are big."),
+])
+def test_rewrite_substitutes_where_grammatical(text, rewrite):
+    assert check(text).rewrite == rewrite
+
+
+def test_rewrite_leaves_unclear_cases_alone():
+    # an unknown acronym has no alternative; an uncertain sense is not rewritten
+    assert check("The QXZ report is late.").rewrite == "The QXZ report is late."
+    text = "The CRM data was migrated last night."
+    assert "migrated" in check(text).rewrite
+
+
+def test_team_terms_and_removals_compile_into_a_new_checker():
+    from bot.jargon.terms import Term
+
+    base = Checker(default_lists())
+    team = base.with_team([Term("Project Falcon", (), "the new ordering system", "Code name",
+                                "team", "medium", "nv", "", "team")], removed=["latency"])
+    report = check("Project Falcon latency is high.", checker=team)
+    assert [(f.term, f.kind) for f in report.findings] == [("Project Falcon", "team")]
+    assert [f.term for f in check("Latency is high.", checker=base).findings] == ["Latency"]

@@ -1,0 +1,151 @@
+"""Labelled drafts of the kinds the jargon check meets, scored like the evaluation set.
+
+These are our own rows, written apart from the dev set, to catch over-fitting: status
+updates, incidents, buzzwords, defined acronyms, everyday-sense words and clean prose.
+`flag` terms must be found, `ok` terms must not be, `either` terms are not scored.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.jargon import check
+
+DRAFTS = [
+    # status updates
+    ("status", "The WMS upgrade is done, but the EDI interface to our biggest retailer still "
+     "fails UAT, so the go-live moves to May.",
+     ["WMS", "EDI", "UAT", "go-live"], ["interface", "upgrade"], ["retailer", "May"]),
+    ("status", "We migrated the on-prem Exchange servers to the cloud over the weekend; a few "
+     "mailboxes still need a resync.",
+     ["on-prem", "cloud", "resync"], ["migrated", "servers", "Exchange", "mailboxes"],
+     ["weekend"]),
+    ("status", "Sprint 12 is closed. The backlog grooming for the pricing API is on Thursday and "
+     "the MVP demo is next week.",
+     ["API", "MVP"], ["Sprint", "backlog", "grooming"], ["pricing", "Thursday"]),
+    ("status", "The data lake now ingests SKU master data from all three ERPs every night.",
+     ["data lake", "SKU", "master data", "ERPs"], ["ingests"], ["every night"]),
+    ("status", "Our CI/CD pipeline now runs the regression suite on every pull request, so "
+     "hotfixes reach prod in under an hour.",
+     ["CI/CD pipeline", "regression suite", "pull request", "hotfixes", "prod"], [],
+     ["hour"]),
+    ("status", "We are refactoring the legacy billing monolith into microservices behind an "
+     "API gateway.",
+     ["refactoring", "monolith", "microservices", "API gateway"], ["legacy"], ["billing"]),
+    ("status", "The MRP run finished in four hours after the DBA rebuilt the indexes on the "
+     "BOM tables.",
+     ["MRP run", "DBA", "BOM"], ["indexes", "tables"], ["four hours"]),
+    # incidents
+    ("incident", "P1 incident: the SAN controller failed over at 02:00 and disk latency on the "
+     "ERP database spiked, so order entry was down for 40 minutes.",
+     ["P1", "SAN", "failed over", "latency", "ERP"], ["controller", "database", "spiked"],
+     ["order entry", "minutes"]),
+    ("incident", "A misconfigured firewall rule blocked SFTP traffic to the bank, so the payment "
+     "file was not sent. We rolled back the change and will write a post-mortem.",
+     ["misconfigured", "firewall", "SFTP", "rolled back", "post-mortem"], ["traffic"],
+     ["bank", "payment file"]),
+    ("incident", "The DNS outage took down SSO, which is why nobody could log in to the CRM "
+     "this morning.",
+     ["DNS", "SSO", "CRM"], ["outage"], ["morning"]),
+    ("incident", "We saw a memory leak in the MES middleware; the pods kept restarting until we "
+     "deployed a hotfix.",
+     ["memory leak", "MES", "middleware", "pods", "deployed", "hotfix"], ["restarting"], []),
+    # buzzwords
+    ("buzzwords", "Going forward we need to leverage our core competencies and ideate some "
+     "quick wins to move the needle.",
+     [], ["Going forward", "leverage", "core competencies", "ideate", "quick wins",
+          "move the needle"], []),
+    ("buzzwords", "Let's touch base next week and do a deep dive on the pain points.",
+     [], ["touch base", "deep dive", "pain points"], ["next week"]),
+    # defined acronyms
+    ("defined-acronym", "Our warehouse management system (WMS) will be replaced in June. The "
+     "new WMS scans every pallet.", [], [], ["WMS", "warehouse", "pallet"]),
+    ("defined-acronym", "From Monday you will use multi-factor authentication (MFA) to log in. "
+     "MFA sends a code to your phone.", [], [], ["MFA", "phone", "Monday"]),
+    ("defined-acronym", "The RFQ process (request for quotation) is unchanged; the new EDI link "
+     "just sends it faster.", ["EDI"], [], ["RFQ"]),
+    # everyday senses
+    ("sense", "The geese migrate south in October, just as our busy season starts.",
+     [], [], ["migrate", "season"]),
+    ("sense", "She patched things up with the supplier after the late delivery.",
+     [], [], ["patched", "supplier"]),
+    ("sense", "We want to build a stronger relationship with the plant managers.",
+     [], [], ["build", "plant managers"]),
+    ("sense", "For instance, the Lyon team cut travel costs by a fifth.",
+     [], [], ["instance", "travel costs"]),
+    ("sense", "The green belt around the new factory was part of the planning permission.",
+     [], [], ["green", "factory"]),
+    ("sense", "There is a cloud over the merger until the regulator decides.",
+     [], [], ["cloud", "merger"]),
+    ("sense", "Sales had a great sprint to the finish line this quarter.",
+     [], [], ["sprint", "quarter"]),
+    ("sense", "Our order backlog in Poland is down to two weeks.",
+     [], [], ["backlog", "order"]),
+    ("sense", "Shipping containers are piling up at the port because of the strike.",
+     [], [], ["containers", "port"]),
+    ("sense", "The squirrels kept a cache of acorns behind the loading dock.",
+     [], [], ["cache", "loading dock"]),
+    # clean prose
+    ("clean", "Thank you all for a strong quarter. Sales grew 8 percent and we hired twelve "
+     "people for the new plant.", [], [], ["quarter", "plant", "Sales"]),
+    ("clean", "From next month, travel requests go to your manager first and then to finance "
+     "for approval.", [], [], ["travel requests", "finance", "approval"]),
+    ("clean", "Please restart your computer before you leave on Friday so the update can "
+     "finish.", [], [], ["restart", "computer", "update"]),
+    ("clean", "The CEO will host a town hall in the canteen at 3 pm on Wednesday; the slides "
+     "will be shared afterwards.", [], [], ["CEO", "town hall", "slides"]),
+    ("clean", "If you see a suspicious email, do not click any links and forward it to the IT "
+     "help desk.", [], [], ["email", "links", "IT", "help desk"]),
+    ("clean", "Our new expense app is on your phone; take a photo of each receipt and submit it "
+     "by the fifth of the month.", [], [], ["app", "phone", "receipt"]),
+]
+
+
+def _spans(text: str, term: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(re.escape(term), text)]
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _score():
+    tp = fn = fp = total = ok_hits = 0
+    notes = []
+    for tag, text, flag, either, ok in DRAFTS:
+        found = [(f.start, f.end) for f in check(text).findings]
+        total += len(found)
+        labelled = [s for t in flag + either for s in _spans(text, t)]
+        for term in flag:
+            assert _spans(text, term), f"label {term!r} not in text"
+            if any(_overlaps(s, f) for s in _spans(text, term) for f in found):
+                tp += 1
+            else:
+                fn += 1
+                notes.append((tag, "missed", term))
+        for f in found:
+            if not any(_overlaps(f, s) for s in labelled):
+                fp += 1
+                notes.append((tag, "flagged", text[f[0]:f[1]]))
+        for term in ok:
+            if any(_overlaps(s, f) for s in _spans(text, term) for f in found):
+                ok_hits += 1
+                notes.append((tag, "flagged ok term", term))
+    recall = tp / (tp + fn)
+    precision = (total - fp) / total if total else 1.0
+    return recall, precision, ok_hits, notes
+
+
+def test_own_labelled_drafts_meet_the_quality_bar():
+    recall, precision, ok_hits, notes = _score()
+    assert recall >= 0.95, notes
+    assert precision >= 0.95, notes
+    assert ok_hits == 0, notes
+
+
+@pytest.mark.parametrize("tag,text,flag,either,ok",
+                         [d for d in DRAFTS if d[0] in ("clean", "sense")])
+def test_clean_and_everyday_sense_drafts_have_no_findings(tag, text, flag, either, ok):
+    assert [f.term for f in check(text).findings] == []
