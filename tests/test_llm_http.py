@@ -136,6 +136,13 @@ def test_grounded_answer_passes_and_shows_its_citations(endpoint, tmp_path):
     assert endpoint.authorizations == [f"Bearer {API_KEY}"]
 
 
+def test_inline_reasoning_is_not_shown(endpoint, tmp_path):
+    endpoint.reply = "<think>They want names. Passage 2 is off topic.</think>\n" + GROUNDED
+    answer = generate_answer(_quoted(), _settings(endpoint.url, tmp_path))
+    assert answer.generated_by == "model"
+    assert answer.answer.startswith("Let the department heads") and "think" not in answer.answer
+
+
 def test_followup_sends_the_earlier_turns(endpoint, tmp_path):
     history = [Turn("Who should choose the ERP?", "The business [1].")]
     answer = generate_answer(_quoted(), _settings(endpoint.url, tmp_path), history=history)
@@ -190,7 +197,7 @@ def test_silent_server_ends_in_the_fallback_within_the_timeout(silent_endpoint, 
     assert elapsed < timeout + 5
 
 
-def test_backend_raises_timeout_and_errors_directly(silent_endpoint):
+def test_backend_raises_timeout_on_a_silent_server(silent_endpoint):
     model = OpenAICompatModel(silent_endpoint, "canned")
     with pytest.raises(ModelTimeout):
         model.complete("hello", max_tokens=5, timeout=1.0)

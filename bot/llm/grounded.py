@@ -35,6 +35,8 @@ MAX_PASSAGES = 5
 PASSAGE_MAX_CHARS = 700
 HISTORY_TURNS = 3
 HISTORY_MAX_CHARS = 400
+# Reasoning models may write their deliberation inline before the answer.
+_THINKING = re.compile(r"^\s*<think>.*?</think>", re.DOTALL)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -116,7 +118,7 @@ def generate_answer(quoted: Answer, settings: Settings, *, model: Model | None =
         log.exception("unexpected model failure (%s)", model.name)
         return _fallback(quoted, f"model error: {type(exc).__name__}")
     finish_reason = getattr(text, "finish_reason", None)
-    text = text.strip()
+    text = _THINKING.sub("", text).strip()
     reason = check_answer(text, len(citations), finish_reason=finish_reason)
     if reason:
         log.warning("model answer rejected (%s) from %s: %r", reason, model.name, text[:500])

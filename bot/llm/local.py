@@ -138,7 +138,7 @@ class LocalModel:
 
     def complete(self, messages_or_prompt: str | Messages, *, max_tokens: int,
                  timeout: float, on_text: OnText | None = None) -> str:
-        if not self._lock.acquire(timeout=timeout):
+        if not self._lock.acquire(timeout=max(timeout, 0.0)):
             raise ModelTimeout(f"model busy for {timeout:g} s")
         try:
             self._ensure_loaded()
