@@ -27,7 +27,7 @@ from bot.text import content_stems, load_word_list, stem, stopwords, words
 RELATED_WEIGHT = 0.6
 K1, B = 1.2, 0.75
 CANDIDATES = 60
-MIN_COVERAGE = 0.19
+MIN_COVERAGE = 0.22
 W_PASSAGE, W_COVERAGE, W_SENTENCE, W_SECTION = 0.9, 0.3, 0.45, 0.10
 PAIR_DISCOUNT = 0.85
 RERANK = 20  # passages that get sentence-level scoring

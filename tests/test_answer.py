@@ -13,6 +13,8 @@ from bot.db import open_db
 
 EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "questions_dev.jsonl"
 OWN = Path(__file__).resolve().parent / "data" / "questions_paraphrased.jsonl"
+# Written by someone who saw only the source texts, not the retrieval data or code.
+BLIND = Path(__file__).resolve().parent / "data" / "questions_blind.jsonl"
 
 
 def _norm(s: str) -> str:
@@ -96,3 +98,9 @@ def test_paraphrased_set_quality(settings):
     hit1, hit3, declined, answered = _score(_rows(OWN), settings)
     assert hit1 >= 0.7 and hit3 >= 0.95
     assert declined == 0 and answered == 0
+
+
+def test_blind_set_quality(settings):
+    hit1, hit3, declined, answered = _score(_rows(BLIND), settings)
+    assert hit1 >= 0.65 and hit3 >= 0.85
+    assert declined <= 2 and answered == 0
