@@ -113,6 +113,71 @@ def _forms_of(term: Term) -> Iterable[tuple[tuple[str, ...], Form]]:
                             yield (inflected, pronoun, ws[1]), Form(term, tag, 0, upper, canon)
 
 
+class CueSet:
+    """The context cues of one term, indexed for quick look-up.
+
+    Strong cues (the words right before or after) decide when one sense has more of
+    them; otherwise weak cues (words near by in the same sentence) are counted.
+    A trailing * in a cue matches any ending.
+    """
+
+    def __init__(self, cues: Iterable[SenseCue]) -> None:
+        self.prev: dict[tuple[str, ...], int] = {}
+        self.next: dict[tuple[str, ...], int] = {}
+        self.prev_prefix: list[tuple[str, int]] = []
+        self.next_prefix: list[tuple[str, int]] = []
+        self.near_words: dict[str, int] = {}
+        self.near_prefix: dict[int, tuple[str, ...]] = {1: (), -1: ()}
+        self.near_phrases: list[tuple[str, int]] = []
+        for cue in cues:
+            vote = 1 if cue.sense == "tech" else -1
+            words = cue.cue
+            if cue.where in ("prev", "next"):
+                exact = self.prev if cue.where == "prev" else self.next
+                if len(words) == 1 and words[0].endswith("*"):
+                    prefixes = self.prev_prefix if cue.where == "prev" else self.next_prefix
+                    prefixes.append((words[0][:-1], vote))
+                else:
+                    exact[words] = exact.get(words, 0) + vote
+            elif len(words) > 1:
+                self.near_phrases.append((" " + " ".join(words).replace("*", ""), vote))
+            elif words[0].endswith("*"):
+                self.near_prefix[vote] += (words[0][:-1],)
+            else:
+                self.near_words[words[0]] = self.near_words.get(words[0], 0) + vote
+        self.prev_sizes = sorted({len(k) for k in self.prev})
+        self.next_sizes = sorted({len(k) for k in self.next})
+
+    def strong(self, low: list[str], lo: int, i: int, j: int, hi: int) -> int:
+        """Positive: technical, negative: everyday, 0: undecided."""
+        score = 0
+        for size in self.prev_sizes:
+            if i - size >= lo:
+                score += self.prev.get(tuple(low[i - size:i]), 0)
+        for size in self.next_sizes:
+            if j + size <= hi:
+                score += self.next.get(tuple(low[j:j + size]), 0)
+        if i > lo:
+            score += sum(v for p, v in self.prev_prefix if low[i - 1].startswith(p))
+        if j < hi:
+            score += sum(v for p, v in self.next_prefix if low[j].startswith(p))
+        return score
+
+    def weak(self, window: list[str]) -> int:
+        words = self.near_words
+        score = sum(words.get(w, 0) for w in set(window))
+        tech, plain = self.near_prefix[1], self.near_prefix[-1]
+        for w in window:
+            if tech and w.startswith(tech):
+                score += 1
+            if plain and w.startswith(plain):
+                score -= 1
+        if self.near_phrases:
+            joined = " " + " ".join(window)
+            score += sum(v for phrase, v in self.near_phrases if phrase in joined)
+        return score
+
+
 class Checker:
     """A compiled set of lists. Build once, call `scan` many times (thread-safe)."""
 
@@ -129,9 +194,10 @@ class Checker:
                 continue
             for words, form in _forms_of(term):
                 self._add(words, form)
-        self.cues: dict[str, list[SenseCue]] = {}
+        grouped: dict[str, list[SenseCue]] = {}
         for cue in lists.sense_cues:
-            self.cues.setdefault(cue.term, []).append(cue)
+            grouped.setdefault(cue.term, []).append(cue)
+        self.cues = {term: CueSet(cues) for term, cues in grouped.items()}
 
     def _add(self, words: tuple[str, ...], form: Form) -> None:
         forms = self.index.setdefault(words, [])
@@ -198,9 +264,8 @@ class Checker:
                 certain.append((i, j, self._finding(text, start, end, form)))
         certain.extend(self._acronyms(text, words, spans, used, defined, in_definition))
         scan.findings = [f for _, _, f in certain]
-        tech_sentences = {sentence[i] for i, _, f in certain if f.kind != "buzzword"}
         for i, j, form in ambiguous:
-            keep, uncertain = self._decide(form, i, j, low, sentence, tech_sentences)
+            keep, uncertain = self._decide(form, i, j, low, sentence)
             finding = self._finding(text, spans[i][0], spans[j - 1][1], form)
             finding.uncertain = uncertain
             (scan.findings if keep else scan.considered).append(finding)
@@ -253,12 +318,12 @@ class Checker:
             yield k, k + 1, Finding(start, end, text[start:end], "acronym", ACRONYM_INSTEAD,
                                     ACRONYM_WHY, "medium", entry=core, category="acronym")
 
-    def _decide(self, form: Form, i: int, j: int, low: list[str], sentence: list[int],
-                tech_sentences: set[int]) -> tuple[bool, bool]:
+    def _decide(self, form: Form, i: int, j: int, low: list[str], sentence: list[int]
+                ) -> tuple[bool, bool]:
         """(keep, uncertain) for a term with an everyday sense."""
-        cues = self.cues.get(term_key(form.term.term), ())
-        strong = {"tech": 0, "plain": 0}
-        weak = {"tech": 0, "plain": 0}
+        cues = self.cues.get(term_key(form.term.term))
+        if cues is None:
+            return form.term.sense == "tech", True
         sent = sentence[i]
         lo = i
         while lo > 0 and sentence[lo - 1] == sent and i - lo < NEAR_WINDOW:
@@ -266,23 +331,12 @@ class Checker:
         hi = j
         while hi < len(low) and sentence[hi] == sent and hi - j < NEAR_WINDOW:
             hi += 1
-        for cue in cues:
-            size = len(cue.cue)
-            if cue.where == "prev":
-                if i - size >= lo and _cue_at(cue.cue, low, i - size):
-                    strong[cue.sense] += 1
-            elif cue.where == "next":
-                if j + size <= hi and _cue_at(cue.cue, low, j):
-                    strong[cue.sense] += 1
-            elif any(_cue_at(cue.cue, low, k) for k in (*range(lo, i - size + 1),
-                                                         *range(j, hi - size + 1))):
-                weak[cue.sense] += 1
-        if strong["tech"] != strong["plain"]:
-            return strong["tech"] > strong["plain"], False
-        if sent in tech_sentences:
-            weak["tech"] += 1
-        if weak["tech"] != weak["plain"]:
-            return weak["tech"] > weak["plain"], True
+        strong = cues.strong(low, lo, i, j, hi)
+        if strong:
+            return strong > 0, False
+        weak = cues.weak(low[lo:i] + low[j:hi])
+        if weak:
+            return weak > 0, True
         return form.term.sense == "tech", True
 
     @staticmethod
@@ -312,16 +366,3 @@ def _in_run(flags: list[bool], k: int, run: int) -> bool:
     while hi + 1 < len(flags) and flags[hi + 1]:
         hi += 1
     return hi - lo + 1 >= run
-
-
-def _cue_at(cue: tuple[str, ...], low: list[str], k: int) -> bool:
-    if k < 0 or k + len(cue) > len(low):
-        return False
-    for offset, part in enumerate(cue):
-        word = low[k + offset]
-        if part.endswith("*"):
-            if not word.startswith(part[:-1]):
-                return False
-        elif word != part:
-            return False
-    return True
