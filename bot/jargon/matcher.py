@@ -9,7 +9,8 @@ defined in the text are reported too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from bot.jargon.acronyms import find_definitions, looks_like_acronym
@@ -23,6 +24,9 @@ from bot.jargon.tokens import (
     normalise_phrase,
 )
 
+# cheap tests that let most drafts skip the markup mask and the definition search
+MARKUP_HINT_RE = re.compile(r"[`<@]|:[a-z0-9_+'-]+:|://|www\.", re.I)
+DEFINITION_HINT_RE = re.compile(r"\(|stands for|means|short for|abbreviation")
 NEAR_WINDOW = 10  # words either side that count as "near" for weak cues
 SHOUTING_RUN = 3  # this many upper-case words in a row are emphasis, not acronyms
 MAX_JOINED_PARTS = 3
@@ -213,67 +217,54 @@ class Checker:
     # -- scanning -------------------------------------------------------------------
 
     def scan(self, text: str) -> Scan:
-        prose = mask(text)
-        spans: list[tuple[int, int]] = []
-        words: list[str] = []
-        low: list[str] = []
-        joinable: list[bool] = []
-        sentence: list[int] = []
-        prev_end, sent = 0, 0
-        for m in WORD_RE.finditer(prose):
-            start, end = m.span()
-            gap = prose[prev_end:start]
-            if gap != " " and spans:
-                if SENTENCE_END_RE.search(gap):
-                    sent += 1
-                joinable.append(JOINABLE_GAP_RE.fullmatch(gap) is not None)
-            else:
-                joinable.append(bool(spans))
-            word = m.group()
-            spans.append((start, end))
-            words.append(word)
-            low.append(word.lower())
-            sentence.append(sent)
-            prev_end = end
+        prose = mask(text) if MARKUP_HINT_RE.search(text) else text
+        spans = [m.span() for m in WORD_RE.finditer(prose)]
+        words = [prose[a:b] for a, b in spans]
+        low = _lower_words(prose, words)
         scan = Scan(text=text, prose=prose, words=len(words))
         if not words:
             return scan
-        definitions = find_definitions(prose)
+        definitions = find_definitions(prose) if DEFINITION_HINT_RE.search(prose) else []
         defined = {d.acronym for d in definitions}
 
         def in_definition(start: int, end: int) -> bool:
             return any(d.start <= start and end <= d.end for d in definitions)
 
+        def joinable(k: int) -> bool:
+            gap = prose[spans[k - 1][1]:spans[k][0]]
+            return gap == " " or JOINABLE_GAP_RE.fullmatch(gap) is not None
+
         matches = self._match_terms(words, low, joinable)
         used = [False] * len(words)
         # an entry explained once (inside a definition, or as the defined acronym) is fine
         explained = {form.term.term for i, j, form in matches
-                     if in_definition(spans[i][0], spans[j - 1][1])
-                     or (j - i == 1 and _acronym_core(words[i]) in defined)}
-        certain: list[tuple[int, int, Finding]] = []
+                     if definitions and (in_definition(spans[i][0], spans[j - 1][1])
+                                         or (j - i == 1 and _acronym_core(words[i]) in defined))}
+        findings: list[Finding] = []
         ambiguous: list[tuple[int, int, Form]] = []
         for i, j, form in matches:
             for k in range(i, j):
                 used[k] = True
             if form.term.term in explained:
                 continue
-            start, end = spans[i][0], spans[j - 1][1]
             if form.term.sense:
                 ambiguous.append((i, j, form))
             else:
-                certain.append((i, j, self._finding(text, start, end, form)))
-        certain.extend(self._acronyms(text, words, spans, used, defined, in_definition))
-        scan.findings = [f for _, _, f in certain]
-        for i, j, form in ambiguous:
-            keep, uncertain = self._decide(form, i, j, low, sentence)
-            finding = self._finding(text, spans[i][0], spans[j - 1][1], form)
-            finding.uncertain = uncertain
-            (scan.findings if keep else scan.considered).append(finding)
-        scan.findings.sort(key=lambda f: (f.start, f.end))
+                findings.append(self._finding(text, spans[i][0], spans[j - 1][1], form))
+        findings.extend(self._acronyms(text, words, spans, used, defined, in_definition))
+        if ambiguous:
+            sentence = _sentence_ids(prose, spans)
+            for i, j, form in ambiguous:
+                keep, uncertain = self._decide(form, i, j, low, sentence)
+                finding = self._finding(text, spans[i][0], spans[j - 1][1], form)
+                finding.uncertain = uncertain
+                (findings if keep else scan.considered).append(finding)
+        findings.sort(key=lambda f: (f.start, f.end))
+        scan.findings = findings
         return scan
 
     def _match_terms(self, words: list[str], low: list[str],
-                     joinable: list[bool]) -> list[tuple[int, int, Form]]:
+                     joinable: Callable[[int], bool]) -> list[tuple[int, int, Form]]:
         """Leftmost-longest matches: (first word, end word exclusive, form)."""
         found = []
         n, i = len(low), 0
@@ -285,10 +276,8 @@ class Checker:
                 continue
             hit = None
             for size in range(min(longest, n - i), 0, -1):
-                if size > 1 and not all(joinable[i + 1:i + size]):
-                    continue
                 forms = index.get(tuple(low[i:i + size]))
-                if not forms:
+                if not forms or (size > 1 and not all(map(joinable, range(i + 1, i + size)))):
                     continue
                 form = next((f for f in forms if not f.upper_only
                              or _written_upper(words[i:i + size], f.tag)), None)
@@ -303,20 +292,19 @@ class Checker:
         return found
 
     def _acronyms(self, text, words, spans, used, defined, in_definition):
-        upper_run = [bool(looks_like_acronym(w)) or (w.isupper() and len(w) > 1) for w in words]
         for k, word in enumerate(words):
-            if used[k]:
+            if used[k] or word.islower() or not (word[0].isupper() or word[0].isdigit()):
                 continue
             core = looks_like_acronym(word)
             if not core or core in self.allowed or core in defined:
                 continue
-            if _in_run(upper_run, k, SHOUTING_RUN):
+            if _shouting(words, k):
                 continue
             start, end = spans[k]
             if in_definition(start, end):
                 continue
-            yield k, k + 1, Finding(start, end, text[start:end], "acronym", ACRONYM_INSTEAD,
-                                    ACRONYM_WHY, "medium", entry=core, category="acronym")
+            yield Finding(start, end, text[start:end], "acronym", ACRONYM_INSTEAD,
+                          ACRONYM_WHY, "medium", entry=core, category="acronym")
 
     def _decide(self, form: Form, i: int, j: int, low: list[str], sentence: list[int]
                 ) -> tuple[bool, bool]:
@@ -358,11 +346,36 @@ def _written_upper(words: list[str], tag: str) -> bool:
     return all(w.isupper() for w in (*words[:-1], last) if any(c.isalpha() for c in w))
 
 
-def _in_run(flags: list[bool], k: int, run: int) -> bool:
+def _is_caps(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
+
+
+def _shouting(words: list[str], k: int) -> bool:
+    """Is words[k] inside a run of SHOUTING_RUN or more upper-case words?"""
     lo = k
-    while lo > 0 and flags[lo - 1]:
+    while lo > 0 and _is_caps(words[lo - 1]):
         lo -= 1
     hi = k
-    while hi + 1 < len(flags) and flags[hi + 1]:
+    while hi + 1 < len(words) and _is_caps(words[hi + 1]):
         hi += 1
-    return hi - lo + 1 >= run
+    return hi - lo + 1 >= SHOUTING_RUN
+
+
+def _lower_words(prose: str, words: list[str]) -> list[str]:
+    lowered = prose.lower()
+    if len(lowered) == len(prose):
+        low = WORD_RE.findall(lowered)
+        if len(low) == len(words):
+            return low
+    return [w.lower() for w in words]
+
+
+def _sentence_ids(prose: str, spans: list[tuple[int, int]]) -> list[int]:
+    ids, sent, prev_end = [], 0, 0
+    for start, end in spans:
+        gap = prose[prev_end:start]
+        if gap != " " and SENTENCE_END_RE.search(gap):
+            sent += 1
+        ids.append(sent)
+        prev_end = end
+    return ids

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.jargon.matcher import Finding, Scan
 from bot.jargon.tokens import WORD_RE, inflect_word
@@ -43,7 +44,12 @@ class Report:
         return data
 
 
+LETTER_WORD_RE = re.compile(r"[^\W\d_][^\W_]*")
+
+
+@lru_cache(maxsize=65536)
 def syllables(word: str) -> int:
+    """Vowel groups, less a silent final e, at least one (memoised: words repeat)."""
     word = word.lower()
     count = len(VOWEL_GROUPS_RE.findall(word))
     if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and count > 1:
@@ -53,11 +59,11 @@ def syllables(word: str) -> int:
 
 def fk_grade(prose: str) -> float:
     """Flesch-Kincaid grade level (0 for text without words)."""
-    words = [w for w in WORD_RE.findall(prose) if any(c.isalpha() for c in w)]
+    words = LETTER_WORD_RE.findall(prose)
     if not words:
         return 0.0
     sentences = max(1, len([s for s in SENTENCE_RE.split(prose) if WORD_RE.search(s)]))
-    syl = sum(syllables(w) for w in words)
+    syl = sum(map(syllables, words))
     grade = 0.39 * len(words) / sentences + 11.8 * syl / len(words) - 15.59
     return round(max(0.0, grade), 1)
 
