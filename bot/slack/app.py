@@ -7,8 +7,12 @@ The app is thin: each listener module registers its handlers; the work they shar
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import logging
+import os
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App, BoltResponse
@@ -27,8 +31,15 @@ from bot.slack.settings import SlackSettings
 
 log = logging.getLogger(__name__)
 
-LISTENER_THREADS = 16
+LISTENER_THREADS = 8
+LISTENER_NICENESS = 10
 WEB_API_TIMEOUT = 15
+
+
+def _lower_priority() -> None:
+    """Listener threads (the slow work after the ack) yield the CPU to request threads."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LISTENER_NICENESS)
 
 
 def retry_handlers() -> list:
@@ -63,8 +74,14 @@ def build_app(settings: Settings, slack: SlackSettings) -> App:
     kwargs: dict = {
         "name": "cio-coach",
         "signing_secret": slack.signing_secret,
+        # Every listener is an ack function (run in the request thread, answered at once)
+        # plus lazy functions (the slow work, run in the listener threads after the ack).
+        # Without this Bolt would run the ack function in those same threads, behind slow
+        # work, and poll for it.
+        "process_before_response": True,
         "listener_executor": ThreadPoolExecutor(max_workers=LISTENER_THREADS,
-                                                thread_name_prefix="slack-listener"),
+                                                thread_name_prefix="slack-listener",
+                                                initializer=_lower_priority),
     }
     if slack.mode == "oauth":
         kwargs["client"] = web_client(slack)
@@ -94,9 +111,20 @@ def _bolt_logger() -> logging.Logger:
     return logger
 
 
+class SharedSettings(Settings):
+    """Settings are read-only: Bolt's copy of the context for lazy listeners may share them
+    instead of deep-copying the whole environment on every request."""
+
+    def __deepcopy__(self, memo: dict) -> SharedSettings:
+        return self
+
+
 def _with_settings(settings: Settings):
+    shared = SharedSettings(**{f.name: getattr(settings, f.name)
+                               for f in dataclasses.fields(settings)})
+
     def attach_settings(context, next):
-        context["settings"] = settings
+        context["settings"] = shared
         next()
 
     return attach_settings

@@ -112,24 +112,23 @@ def answer(settings: Settings, team_id: str, user_id: str, question: str, *, sur
            history: list[Turn] | None = None,
            on_text: Callable[[str], None] | None = None) -> tuple[Answer, int]:
     """Answer `question` (logged for App Home) and store it; returns it with its id."""
+    from bot.answer import answer_question
+
     question = question[:MAX_QUESTION_CHARS]
     with store.connect(settings.db_path) as db:
         store.log_question(db, team_id, user_id, surface, question)
-    result = _answer_question(settings, question, history, on_text)
-    with store.connect(settings.db_path) as db:
-        answer_id = store.record_answer(db, team_id, user_id, result)
-    return result, answer_id
-
-
-def _answer_question(settings: Settings, question: str, history: list[Turn] | None,
-                     on_text: Callable[[str], None] | None) -> Answer:
-    from bot.answer import answer_question
-
-    with store.connect(settings.db_path) as db:
         if on_text is None or not settings.model_configured:
-            return answer_question(question, settings, db=db, history=history)
-        # Stream a model answer: the quoted answer first, then the model phrases it.
-        quoted = answer_question(question, _without_model(settings), db=db, history=history)
+            result = answer_question(question, settings, db=db, history=history)
+        else:
+            # Stream a model answer: the quoted answer first, then the model phrases it.
+            quoted = answer_question(question, _without_model(settings), db=db,
+                                     history=history)
+            result = _generate(quoted, settings, history, on_text)
+        return result, store.record_answer(db, team_id, user_id, result)
+
+
+def _generate(quoted: Answer, settings: Settings, history: list[Turn] | None,
+              on_text: Callable[[str], None]) -> Answer:
     from bot.llm.grounded import generate_answer
 
     return generate_answer(quoted, settings, history=history, on_text=on_text)

@@ -16,9 +16,13 @@ GREETING = ("Hi! Ask me anything about leading IT: I answer from two advice text
 
 def register(app: App) -> None:
     assistant = Assistant()
-    assistant.thread_started(start_thread)
-    assistant.user_message(answer_in_thread)
+    assistant.thread_started(lazy=[start_thread])(_ack)
+    assistant.user_message(lazy=[answer_in_thread])(_ack)
     app.assistant(assistant)
+
+
+def _ack(ack):
+    ack()
 
 
 def start_thread(say, set_suggested_prompts, logger):

@@ -1,6 +1,6 @@
 """Events: direct messages (a coaching conversation), mentions in channels, App Home.
 
-Events are acknowledged by Bolt before these run (in its listener threads). Messages
+Events are acknowledged at once; the work runs after the ack in Bolt's listener threads. Messages
 from bots (this one included), edits, deletions and other subtypes are ignored.
 Threaded DM follow-ups are handled by the Assistant listeners (`assistant.py`).
 """
@@ -16,9 +16,13 @@ ANSWERED_SUBTYPES = {None, "file_share"}
 
 
 def register(app: App) -> None:
-    app.event("app_mention")(answer_mention)
-    app.event("message")(answer_direct_message)
-    app.event("app_home_opened")(publish_home)
+    app.event("app_mention")(ack=_ack, lazy=[answer_mention])
+    app.event("message")(ack=_ack, lazy=[answer_direct_message])
+    app.event("app_home_opened")(ack=_ack, lazy=[publish_home])
+
+
+def _ack(ack):
+    ack()
 
 
 def is_person_message(event: dict) -> bool:

@@ -1,0 +1,117 @@
+"""Slack HTTP app benchmark: signed slash commands fired at `cio-coach serve --http` over
+loopback, N at a time, against the fake Slack Web API used by the tests.
+
+    .venv/bin/python -m bench.bench_slack [--requests 1000] [--concurrency 50] [--workers 1]
+
+Reports the time to acknowledge (median, p99, max), requests per second, requests lost
+(no 200 acknowledgement) and answers that never reached their response_url. No model is
+configured, so the answers are quotes. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests" / "slack"))
+
+from conftest import sign, start_app  # noqa: E402
+from fakeslack import TEAM_ID, FakeSlack  # noqa: E402
+
+QUESTIONS = [
+    "How do I get department heads involved in choosing the ERP?",
+    "What should a new CIO do first?",
+    "How do I talk to the board about IT spending?",
+    "How should I handle a failed project?",
+    "What makes a good IT team?",
+]
+
+
+def command_body(n: int, fake: FakeSlack) -> str:
+    return urlencode({"token": "legacy", "team_id": TEAM_ID, "team_domain": "fake",
+                      "channel_id": "C0BENCH", "user_id": f"U{n:05d}", "command": "/cio",
+                      "text": QUESTIONS[n % len(QUESTIONS)], "api_app_id": "A0APP",
+                      "response_url": fake.response_url(f"bench-{n}"),
+                      "trigger_id": f"trig-{n}"})
+
+
+def fire(port: int, body: str) -> tuple[int, float]:
+    """One signed request on a fresh connection (as Slack sends them); (status, seconds)."""
+    started = time.perf_counter()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("POST", "/slack/events", body=body.encode(),
+                     headers={"Content-Type": "application/x-www-form-urlencoded",
+                              **sign(body)})
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        return response.status, time.perf_counter() - started
+    except OSError:
+        return 0, time.perf_counter() - started
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def run(requests: int, concurrency: int, workers: int) -> None:
+    fake = FakeSlack().start()
+    with tempfile.TemporaryDirectory() as tmp:
+        extra = ("--workers", str(workers)) if workers > 1 else ()
+        app_iter = start_app(fake, Path(tmp), *extra)
+        app = next(app_iter)
+        port = int(app.url.rsplit(":", 1)[1])
+        fire(port, command_body(-1, fake))  # warm up: builds the knowledge index
+        fake.wait_for("response_url", lambda c: c.params["_response_id"] == "bench--1",
+                      timeout=120)
+        bodies = [command_body(n, fake) for n in range(requests)]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(concurrency) as pool:
+            results = list(pool.map(lambda b: fire(port, b), bodies))
+        elapsed = time.perf_counter() - started
+        acked = [s for status, s in results if status == 200]
+        lost = len(results) - len(acked)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            answered = len(fake.find("response_url",
+                                     lambda c: c.params["_response_id"].startswith("bench-")
+                                     and c.params["_response_id"] != "bench--1"))
+            if answered >= len(acked):
+                break
+            time.sleep(0.2)
+        answer_seconds = time.perf_counter() - started
+        app_iter.close()  # stops the server process
+    fake.stop()
+    print(f"slack http: {requests} signed /cio commands, {concurrency} concurrent, "
+          f"{workers} worker(s), no model")
+    if acked:
+        print(f"  ack time: median {statistics.median(acked) * 1000:.1f} ms, "
+              f"p99 {percentile(acked, 99) * 1000:.1f} ms, max {max(acked) * 1000:.1f} ms")
+    print(f"  throughput: {len(acked) / elapsed:.0f} requests/s acknowledged "
+          f"({elapsed:.2f} s for all)")
+    print(f"  lost (no 200 ack): {lost}")
+    print(f"  answers delivered to response_url: {answered}/{len(acked)} "
+          f"({answer_seconds:.1f} s after the first request)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    run(args.requests, args.concurrency, args.workers)
+
+
+if __name__ == "__main__":
+    main()
