@@ -16,6 +16,8 @@ ACRONYM_TOKEN_RE = re.compile(r"[A-Z0-9&]{1,9}[A-Z0-9](?:s)?")
 DIGIT_PATTERN_RE = re.compile(r"(?:Q[1-4]|H[12]|FY\d{2,4}|\d+[KMBX]|\d+(?:AM|PM)|\d+[DH]|\d+S)$")
 PAREN_AFTER_RE = re.compile(
     r"\b(?P<short>[A-Za-z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*)s?\s*\((?P<long>[^()\n]{3,120})\)")
+ACRONYM_BEFORE_RE = re.compile(r"[A-Za-z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*s?\s*$")
+STANDS_FOR_HINT_RE = re.compile(r"stands for|means|short for|abbreviation")
 PAREN_SHORT_RE = re.compile(r"\((?P<short>[A-Za-z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*)s?\)")
 STANDS_FOR_RE = re.compile(
     r"\b(?P<short>[A-Z][A-Z0-9&]{1,9})s?,?\s+"
@@ -95,17 +97,34 @@ def _long_form_before(text: str, paren_start: int, short: str) -> int | None:
     return None
 
 
+def _paren_after(text: str, paren: int) -> re.Match[str] | None:
+    """"ACR (long form)" ending at the bracket that opens at `paren`, if any."""
+    lo = max(0, paren - 16)
+    word = ACRONYM_BEFORE_RE.search(text, lo, paren)
+    if not word or (word.start() > 0 and text[word.start() - 1].isalnum()):
+        return None
+    return PAREN_AFTER_RE.match(text, word.start())
+
+
 def find_definitions(text: str) -> list[Definition]:
     found: list[Definition] = []
-    for m in PAREN_SHORT_RE.finditer(text):
-        short = _core(m.group("short"))
-        start = _long_form_before(text, m.start(), short)
-        if start is not None:
-            found.append(Definition(short, start, m.end()))
-    for m in PAREN_AFTER_RE.finditer(text):
-        short, long = _core(m.group("short")), m.group("long").strip(" ,")
-        if (spells(short, long) and long[:1].lower() == short[:1].lower()) or is_gloss(long):
-            found.append(Definition(short, m.start(), m.end()))
+    if "(" in text:
+        for m in PAREN_SHORT_RE.finditer(text):
+            short = _core(m.group("short"))
+            start = _long_form_before(text, m.start(), short)
+            if start is not None:
+                found.append(Definition(short, start, m.end()))
+        paren = text.find("(")
+        while paren >= 0:
+            m = _paren_after(text, paren)
+            if m:
+                short, long = _core(m.group("short")), m.group("long").strip(" ,")
+                if (spells(short, long) and long[:1].lower() == short[:1].lower()) \
+                        or is_gloss(long):
+                    found.append(Definition(short, m.start(), m.end()))
+            paren = text.find("(", paren + 1)
+    if not STANDS_FOR_HINT_RE.search(text):
+        return found
     for m in STANDS_FOR_RE.finditer(text):
         short, long = _core(m.group("short")), m.group("long")
         if spells(short, long):

@@ -202,6 +202,8 @@ class Checker:
         for cue in lists.sense_cues:
             grouped.setdefault(cue.term, []).append(cue)
         self.cues = {term: CueSet(cues) for term, cues in grouped.items()}
+        self.cues_of = {t.term: self.cues.get(term_key(t.term))
+                        for t in (*self.team_terms, *lists.terms, *lists.buzzwords) if t.sense}
 
     def _add(self, words: tuple[str, ...], form: Form) -> None:
         forms = self.index.setdefault(words, [])
@@ -253,9 +255,9 @@ class Checker:
                 findings.append(self._finding(text, spans[i][0], spans[j - 1][1], form))
         findings.extend(self._acronyms(text, words, spans, used, defined, in_definition))
         if ambiguous:
-            sentence = _sentence_ids(prose, spans)
             for i, j, form in ambiguous:
-                keep, uncertain = self._decide(form, i, j, low, sentence)
+                lo, hi = _sentence_window(prose, spans, i, j)
+                keep, uncertain = self._decide(form, i, j, low, lo, hi)
                 finding = self._finding(text, spans[i][0], spans[j - 1][1], form)
                 finding.uncertain = uncertain
                 (findings if keep else scan.considered).append(finding)
@@ -267,28 +269,21 @@ class Checker:
                      joinable: Callable[[int], bool]) -> list[tuple[int, int, Form]]:
         """Leftmost-longest matches: (first word, end word exclusive, form)."""
         found = []
-        n, i = len(low), 0
+        n, taken = len(low), 0
         index, first_max = self.index, self.first_max
-        while i < n:
-            longest = first_max.get(low[i])
-            if not longest:
-                i += 1
+        for i in [k for k, w in enumerate(low) if w in first_max]:
+            if i < taken:
                 continue
-            hit = None
-            for size in range(min(longest, n - i), 0, -1):
+            for size in range(min(first_max[low[i]], n - i), 0, -1):
                 forms = index.get(tuple(low[i:i + size]))
                 if not forms or (size > 1 and not all(map(joinable, range(i + 1, i + size)))):
                     continue
                 form = next((f for f in forms if not f.upper_only
                              or _written_upper(words[i:i + size], f.tag)), None)
                 if form is not None:
-                    hit = (i, i + size, form)
+                    found.append((i, i + size, form))
+                    taken = i + size
                     break
-            if hit:
-                found.append(hit)
-                i = hit[1]
-            else:
-                i += 1
         return found
 
     def _acronyms(self, text, words, spans, used, defined, in_definition):
@@ -306,19 +301,12 @@ class Checker:
             yield Finding(start, end, text[start:end], "acronym", ACRONYM_INSTEAD,
                           ACRONYM_WHY, "medium", entry=core, category="acronym")
 
-    def _decide(self, form: Form, i: int, j: int, low: list[str], sentence: list[int]
+    def _decide(self, form: Form, i: int, j: int, low: list[str], lo: int, hi: int
                 ) -> tuple[bool, bool]:
-        """(keep, uncertain) for a term with an everyday sense."""
-        cues = self.cues.get(term_key(form.term.term))
+        """(keep, uncertain) for a term with an everyday sense; lo:hi is its context."""
+        cues = self.cues_of.get(form.term.term)
         if cues is None:
             return form.term.sense == "tech", True
-        sent = sentence[i]
-        lo = i
-        while lo > 0 and sentence[lo - 1] == sent and i - lo < NEAR_WINDOW:
-            lo -= 1
-        hi = j
-        while hi < len(low) and sentence[hi] == sent and hi - j < NEAR_WINDOW:
-            hi += 1
         strong = cues.strong(low, lo, i, j, hi)
         if strong:
             return strong > 0, False
@@ -370,12 +358,18 @@ def _lower_words(prose: str, words: list[str]) -> list[str]:
     return [w.lower() for w in words]
 
 
-def _sentence_ids(prose: str, spans: list[tuple[int, int]]) -> list[int]:
-    ids, sent, prev_end = [], 0, 0
-    for start, end in spans:
-        gap = prose[prev_end:start]
-        if gap != " " and SENTENCE_END_RE.search(gap):
-            sent += 1
-        ids.append(sent)
-        prev_end = end
-    return ids
+def _sentence_window(prose: str, spans: list[tuple[int, int]], i: int, j: int
+                     ) -> tuple[int, int]:
+    """Words lo:hi around words i:j, within NEAR_WINDOW and the same sentence."""
+
+    def boundary(k: int) -> bool:  # does a sentence end between word k-1 and word k?
+        gap = prose[spans[k - 1][1]:spans[k][0]]
+        return gap != " " and SENTENCE_END_RE.search(gap) is not None
+
+    lo = i
+    while lo > 0 and i - lo < NEAR_WINDOW and not boundary(lo):
+        lo -= 1
+    hi = j
+    while hi < len(spans) and hi - j < NEAR_WINDOW and not boundary(hi):
+        hi += 1
+    return lo, hi

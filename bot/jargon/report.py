@@ -62,7 +62,9 @@ def fk_grade(prose: str) -> float:
     words = LETTER_WORD_RE.findall(prose)
     if not words:
         return 0.0
-    sentences = max(1, len([s for s in SENTENCE_RE.split(prose) if WORD_RE.search(s)]))
+    ends = [m.end() for m in SENTENCE_RE.finditer(prose)]
+    tail = prose[ends[-1]:] if ends else prose
+    sentences = max(1, len(ends) + (1 if WORD_RE.search(tail) else 0))
     syl = sum(map(syllables, words))
     grade = 0.39 * len(words) / sentences + 11.8 * syl / len(words) - 15.59
     return round(max(0.0, grade), 1)
