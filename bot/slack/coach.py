@@ -227,9 +227,10 @@ def converse(settings: Settings, client, *, team_id: str, user_id: str, channel:
         result, answer_id = answer(settings, team_id, user_id, question, surface=surface,
                                    history=history, on_text=reply.on_text)
         coaching = coaching_question(question, result) if surface != "mention" else ""
-        reply.send(answer_message(result, answer_id, coaching=coaching))
+        # Remember the turn before showing it: a quick follow-up must find it.
         with store.connect(settings.db_path) as db:
             store.add_turn(db, team_id, channel, thread_ts, question, result.answer)
+        reply.send(answer_message(result, answer_id, coaching=coaching))
 
 
 def _show_progress(reply: ThreadReply, set_status) -> None:
