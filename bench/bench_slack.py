@@ -23,8 +23,8 @@ from urllib.parse import urlencode
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "slack"))
 
-from conftest import sign, start_app  # noqa: E402
 from fakeslack import TEAM_ID, FakeSlack  # noqa: E402
+from slackkit import sign, start_app  # noqa: E402
 
 QUESTIONS = [
     "How do I get department heads involved in choosing the ERP?",

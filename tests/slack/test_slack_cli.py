@@ -6,8 +6,8 @@ import json
 import subprocess
 
 import pytest
-from conftest import CLI, app_env
 from fakeslack import BOT_TOKEN
+from slackkit import CLI, app_env
 
 
 def run_cli(env: dict[str, str], *args: str, cwd) -> subprocess.CompletedProcess:

@@ -8,8 +8,8 @@ import subprocess
 import time
 
 import pytest
-from conftest import CLI, app_env, event_body, unique
 from fakeslack import FakeSocketMode
+from slackkit import CLI, app_env, event_body, unique
 
 
 @pytest.fixture(scope="module")
