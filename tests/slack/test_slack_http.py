@@ -313,6 +313,7 @@ def test_jargon_team_terms_are_kept_per_workspace(slack_app):
         return response_for(slack_app.fake, response_id)[0].params["text"]
 
     assert "Added" in jargon("add Project Falcon = the new billing system")
+    assert "already" in jargon("add Project Falcon = something else")
     assert "Project Falcon" in jargon("list")
     assert "Project Falcon" not in jargon("list", team="T0ELSEWHERE")
     report_text = json.dumps(response_for(slack_app.fake, slack_app.command(
@@ -320,6 +321,7 @@ def test_jargon_team_terms_are_kept_per_workspace(slack_app):
     assert "the new billing system" in report_text
     assert "Removed" in jargon("remove Project Falcon")
     assert "Project Falcon" not in jargon("list")
+    assert "was not in" in jargon("remove Project Falcon")
 
 
 def test_message_shortcut_checks_the_message_privately(slack_app):

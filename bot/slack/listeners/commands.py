@@ -69,38 +69,33 @@ def run_jargon(command, context, respond):
 def manage_terms(settings, team_id: str, verb: str, spec: str) -> str:
     from bot.jargon import store as terms
 
-    with store.connect(settings.db_path) as db:
-        if verb == "list":
-            listed = terms.list_terms(db, team_id)
-            if not listed:
-                return "This workspace has no terms of its own yet. " \
-                       "Add one with `/jargon add <term> = <plain words>`."
-            lines = [f"• *{blocks.escape(_term_of(t))}* → {blocks.escape(_plain_of(t))}"
-                     for t in listed]
-            return blocks.clip(f"*This workspace's terms ({len(listed)})*\n" +
-                               "\n".join(lines), 3000)
-        if verb == "add":
-            match = _TERM_SPEC.match(spec.strip())
-            if not match:
-                return "Write it as `/jargon add <term> = <plain words>`."
-            term, plain = match["term"].strip(), match["plain"].strip()
-            terms.add_term(db, team_id, term, plain)
-            return f"Added *{blocks.escape(term)}* → {blocks.escape(plain)} for this workspace."
-        term = spec.strip()
-        removed = terms.remove_term(db, team_id, term)
-        if removed is False:
-            return f"*{blocks.escape(term)}* was not in this workspace's terms."
-        return f"Removed *{blocks.escape(term)}* from this workspace's terms."
+    try:
+        with store.connect(settings.db_path) as db:
+            if verb == "list":
+                return _list_terms(terms.list_terms(db, team_id))
+            if verb == "add":
+                match = _TERM_SPEC.match(spec.strip())
+                if not match:
+                    return "Write it as `/jargon add <term> = <plain words>`."
+                added = terms.add_term(db, team_id, match["term"].strip(),
+                                       match["plain"].strip())
+                return (f"Added *{blocks.escape(added.term)}* → {blocks.escape(added.instead)}"
+                        " for this workspace.")
+            term = spec.strip()
+            if not terms.remove_term(db, team_id, term):
+                return f"*{blocks.escape(term)}* was not in this workspace's terms."
+            return f"Removed *{blocks.escape(term)}* from this workspace's jargon check."
+    except terms.TermError as exc:  # the person's input: say what is wrong with it
+        return blocks.escape(str(exc))
 
 
-def _term_of(entry) -> str:
-    return entry.get("term", "") if isinstance(entry, dict) else getattr(entry, "term", str(entry))
-
-
-def _plain_of(entry) -> str:
-    if isinstance(entry, dict):
-        return entry.get("plain") or entry.get("suggestion") or ""
-    return getattr(entry, "plain", "") or getattr(entry, "suggestion", "")
+def _list_terms(listed) -> str:
+    if not listed:
+        return ("This workspace has no terms of its own yet. "
+                "Add one with `/jargon add <term> = <plain words>`.")
+    lines = [f"• *{blocks.escape(t.term)}* → {blocks.escape(t.instead)}" if t.action == "add"
+             else f"• ~{blocks.escape(t.term)}~ (built-in term, turned off)" for t in listed]
+    return blocks.clip(f"*This workspace's terms ({len(listed)})*\n" + "\n".join(lines), 3000)
 
 
 def _ephemeral(respond):
