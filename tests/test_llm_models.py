@@ -66,11 +66,11 @@ def _quoted(db: Path):
     return quoted
 
 
-def _assert_guarded(answer, quoted) -> None:
+def _assert_guarded(answer, quoted, also: tuple[str, ...] = ()) -> None:
     """Either the guard rejected the model (quoted answer, reason given) or the model
     answer passes the guard and cites only passages it was given."""
     if answer.generated_by == "quotes":
-        assert answer.guard and answer.guard.startswith(GUARD_REASONS), answer.guard
+        assert answer.guard and answer.guard.startswith(GUARD_REASONS + also), answer.guard
         assert answer.answer == quoted.answer and answer.citations == quoted.citations
     else:
         assert answer.generated_by == "model" and answer.guard is None
@@ -151,6 +151,15 @@ def test_doctor_loads_and_times_the_local_model(gguf_path, knowledge_db):
     assert "short completion in" in found[2].detail
 
 
+def test_a_closed_model_loads_again(gguf_path, knowledge_db):
+    model = get_model(load_settings(_local(gguf_path, knowledge_db)))
+    model.load()
+    model.close()
+    assert not model.loaded
+    assert model.complete("Say hello.", max_tokens=4, timeout=60).strip()
+    assert model.loaded
+
+
 def test_a_missing_model_file_is_reported(tmp_path, knowledge_db):
     settings = load_settings(_local(tmp_path / "absent.gguf", knowledge_db))
     answer = generate_answer(_quoted(knowledge_db), settings)
@@ -213,7 +222,7 @@ def llama_server(gguf_path, tmp_path_factory):
 
 
 def _served(url: str, db: Path) -> dict[str, str]:
-    return _env(db, LLM_BASE_URL=url, LLM_MODEL="gemma", LLM_TIMEOUT="60")
+    return _env(db, LLM_BASE_URL=url, LLM_MODEL="gemma", LLM_TIMEOUT="30")
 
 
 def test_served_model_streams_through_the_openai_backend(llama_server):
@@ -231,7 +240,9 @@ def test_served_model_answer_path_is_guarded(llama_server, knowledge_db):
     answer = generate_answer(quoted, load_settings(_served(llama_server, knowledge_db)),
                              on_text=pieces.append)
     assert pieces
-    _assert_guarded(answer, quoted)
+    # The server's sampling repeats itself less, so on a busy machine this small model
+    # may still be writing when LLM_TIMEOUT passes: that too must end in the quotes.
+    _assert_guarded(answer, quoted, also=("timeout",))
 
 
 def test_doctor_against_the_served_model(llama_server, knowledge_db):

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("cio_coach.llm")
 
-ANSWER_MAX_TOKENS = 320
+ANSWER_MAX_TOKENS = 256  # two to four sentences need about half
 MAX_PASSAGES = 5
 PASSAGE_MAX_CHARS = 700
 HISTORY_TURNS = 3

@@ -7,6 +7,7 @@ counted against the completion timeout; waiting for the lock and generating are.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -25,6 +26,7 @@ log = logging.getLogger("cio_coach.llm")
 
 DEFAULT_N_CTX = 4096
 TEMPERATURE = 0.2
+CLOSE_WAIT = 5.0  # seconds
 _patch_lock = threading.Lock()
 
 
@@ -124,8 +126,24 @@ class LocalModel:
             self._fix_chat_format(llm)
         self._llm = llm
         self.load_seconds = time.perf_counter() - started
+        # Free it before interpreter shutdown: llama-cpp-python's own finaliser fails
+        # noisily once its modules are torn down.
+        atexit.register(self.close)
         log.info("loaded %s in %.2f s (chat format %s)", self.path.name, self.load_seconds,
                  llm.chat_format)
+
+    def close(self) -> None:
+        """Free the model; it loads again on the next completion."""
+        if not self._lock.acquire(timeout=CLOSE_WAIT):
+            log.warning("model %s still busy, not freed", self.path.name)
+            return
+        try:
+            llm, self._llm = self._llm, None
+        finally:
+            self._lock.release()
+        if llm is not None:
+            atexit.unregister(self.close)
+            llm.close()
 
     @staticmethod
     def _fix_chat_format(llm: Any) -> None:
