@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 PLACEHOLDER = ":hourglass_flowing_sand: Looking through the advice texts…"
 STATUS = "is reading the advice texts…"
 UPDATE_EVERY_SECONDS = 1.0
+STREAM_BUFFER_CHARS = 120  # text gathered per chat.appendStream call
 MAX_QUESTION_CHARS = 2000
 
 _SLACK_ENTITY = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
@@ -140,13 +141,18 @@ def _without_model(settings: Settings) -> Settings:
     return replace(settings, llm_base_url="", llm_model="", llm_model_path="")
 
 
-def check_draft(settings: Settings, team_id: str, draft: str):
-    from bot.jargon import check
+def team_checker(settings: Settings, team_id: str):
+    """The jargon checker with the workspace's own terms."""
     from bot.jargon.store import checker_for
 
     with store.connect(settings.db_path) as db:
-        checker = checker_for(db, team_id)
-    return check(draft, checker=checker)
+        return checker_for(db, team_id)
+
+
+def check_draft(settings: Settings, team_id: str, draft: str):
+    from bot.jargon import check
+
+    return check(draft, checker=team_checker(settings, team_id))
 
 
 def jargon_message(settings: Settings, team_id: str, draft: str) -> dict[str, Any]:
@@ -168,15 +174,28 @@ def answer_message(result: Answer, answer_id: int, *, shareable: bool = False,
 # --- posting in a thread, with a placeholder replaced by the answer ----------------------
 
 class ThreadReply:
-    """A reply in a thread: a placeholder first, updated as text streams, then replaced."""
+    """A reply in a thread that shows progress and is then replaced by the final message.
 
-    def __init__(self, client, channel: str, thread_ts: str):
+    Progress is the AI-app "thinking" status or a placeholder message. A model answer
+    streams into it: through Slack's chat streaming (chat.startStream/appendStream/
+    stopStream, via slack-sdk's `chat_stream`) where the workspace has it, else by
+    throttled chat.update of the placeholder. The final message replaces whatever was
+    streamed, so a model answer the guard rejects is never left on screen.
+    """
+
+    def __init__(self, client, channel: str, thread_ts: str, *, team_id: str = "",
+                 user_id: str = ""):
         self.client = client
         self.channel = channel
         self.thread_ts = thread_ts
+        self.team_id = team_id
+        self.user_id = user_id
         self.ts: str | None = None
+        self.use_chat_stream = False
+        self._stream = None
         self._streamed = ""
         self._last_update = 0.0
+        self._streaming_failed = False
 
     def placeholder(self, text: str = PLACEHOLDER) -> None:
         response = self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts,
@@ -184,15 +203,54 @@ class ThreadReply:
         self.ts = response["ts"]
 
     def on_text(self, piece: str) -> None:
-        """Throttled chat.update with the text so far (model answers stream in pieces)."""
+        """Show a streamed piece; a Slack failure here stops the streaming, not the answer."""
+        if self._streaming_failed:
+            return
         self._streamed += piece
+        try:
+            if self.use_chat_stream:
+                self._append_to_stream(piece)
+            else:
+                self._update_placeholder()
+        except Exception as exc:
+            log.warning("streaming into Slack stopped: %s", exc)
+            self._streaming_failed = True
+
+    def _append_to_stream(self, piece: str) -> None:
+        if self._stream is None:
+            self._stream = self.client.chat_stream(
+                buffer_size=STREAM_BUFFER_CHARS, channel=self.channel, thread_ts=self.thread_ts,
+                recipient_team_id=self.team_id or None, recipient_user_id=self.user_id or None)
+        try:
+            self._stream.append(markdown_text=blocks.escape(piece))
+        except Exception as exc:  # no chat streaming here: fall back to a placeholder
+            log.info("chat streaming unavailable (%s); updating a placeholder instead", exc)
+            self.use_chat_stream = False
+            self._stream = None
+            if self.ts is None:
+                self.placeholder()
+            self._update_placeholder(force=True)
+
+    def _update_placeholder(self, *, force: bool = False) -> None:
         now = time.monotonic()
-        if self.ts and now - self._last_update >= UPDATE_EVERY_SECONDS:
+        if self.ts and (force or now - self._last_update >= UPDATE_EVERY_SECONDS):
             self._last_update = now
             self.client.chat_update(channel=self.channel, ts=self.ts,
                                     text=blocks.clip(blocks.escape(self._streamed), 3000))
 
+    def _finish_stream(self) -> None:
+        if self._stream is None:
+            return
+        stream, self._stream = self._stream, None
+        try:
+            response = stream.stop()
+            self.ts = self.ts or response.get("ts") or stream.ts
+        except Exception as exc:
+            log.warning("could not stop the chat stream: %s", exc)
+            self.ts = self.ts or stream.ts
+
     def send(self, message: dict[str, Any]) -> None:
+        self._finish_stream()
         if self.ts:
             self.client.chat_update(channel=self.channel, ts=self.ts, **message)
         else:
@@ -208,7 +266,7 @@ def converse(settings: Settings, client, *, team_id: str, user_id: str, channel:
              thread_ts: str, event: dict[str, Any], set_status=None, set_title=None,
              surface: str = "dm", bot_user_id: str | None = None) -> None:
     """Answer (or check) a DM or mention in its thread, remembering earlier turns."""
-    reply = ThreadReply(client, channel, thread_ts)
+    reply = ThreadReply(client, channel, thread_ts, team_id=team_id, user_id=user_id)
     with apologizing("answering your message", reply.tell):
         draft = jargon_draft(event) if surface != "mention" else None
         if draft is not None:
@@ -234,8 +292,10 @@ def converse(settings: Settings, client, *, team_id: str, user_id: str, channel:
 
 
 def _show_progress(reply: ThreadReply, set_status) -> None:
-    """The AI-app "thinking" status where the workspace has it, else a placeholder message."""
+    """The AI-app "thinking" status where the workspace has it (a model answer then streams
+    with chat streaming), else a placeholder message (updated as the answer streams)."""
     if set_status is not None and _quietly(set_status, STATUS):
+        reply.use_chat_stream = True
         return
     reply.placeholder()
 

@@ -67,23 +67,27 @@ def _record(action, context, respond, *, helpful: bool):
 
 
 def rewrite_plain(action, context, respond):
+    from bot.jargon import check
     from bot.llm.rewrite import rewrite_draft
 
     settings = context["settings"]
     tell = _tell(respond)
     with coach.apologizing("rewriting your draft", tell):
         draft = action.get("value") or ""
-        report = coach.check_draft(settings, context.team_id or "", draft)
-        rewritten = rewrite_draft(report, settings)
-        text = rewritten if isinstance(rewritten, str) else getattr(rewritten, "text", "")
-        if not text.strip():
-            tell("The model gave no rewrite this time; the suggested rewrite above still "
-                 "applies.")
+        checker = coach.team_checker(settings, context.team_id or "")
+        report = check(draft, checker=checker)
+        rewritten = rewrite_draft(report, settings, checker=checker)
+        if not rewritten.text.strip():
+            tell("There is no rewrite to offer for this draft.")
             return
+        shown = blocks.sections("*Rewritten in plain words*\n" + blocks.escape(rewritten.text))
+        if rewritten.guard:
+            shown.append(blocks.context("The model's rewrite did not pass the checks "
+                                        f"({blocks.escape(rewritten.guard)}), so this is "
+                                        "the word-for-word substitution."))
         respond(response_type="ephemeral", replace_original=False,
-                text=blocks.fallback_text(blocks.escape(text)),
-                blocks=blocks.sections("*Rewritten in plain words*\n" +
-                                       blocks.escape(text)))
+                text=blocks.fallback_text(blocks.escape(rewritten.text)),
+                blocks=blocks.fit_message(shown))
 
 
 def _as_answer(stored: store.StoredAnswer):
