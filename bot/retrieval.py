@@ -1,11 +1,15 @@
 """Finding the passages that answer a question.
 
 Signals, combined (bench/bench_retrieval.py measures what each adds):
-- stemmed words, stop words removed, weighted by IDF from the FTS vocabulary;
+- stemmed words, stop words removed, weighted by IDF (document frequencies kept by the
+  indexer) times their specificity in general English (everyday words weigh less);
 - related terms (`knowledge/retrieval/related-terms.tsv`): a question word also matches
   passages that use a related word, at a lower weight;
 - passage-level BM25 over those concepts, and sentence-level coverage (how much of the
   question one sentence of the passage covers), plus the section heading.
+
+Candidates come from the FTS5 index, matched on the question's selective words only, so
+a query stays fast on a large knowledge base.
 
 A question is declined when the best passage covers too little of the question's weight:
 words the texts never use (Paris, sourdough) weigh the most, so an out-of-scope question
