@@ -68,9 +68,10 @@ def _serve_http(settings: Settings, slack, *, host: str, port: int, workers: int
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
     from bot.slack.app import build_app
+    from bot.slack.priority import ack_first
 
     # Built once in the master (preload) so a bad token fails here, in one line.
-    handler = SlackRequestHandler(build_app(settings, slack))
+    handler = ack_first.wrap(SlackRequestHandler(build_app(settings, slack)))
 
     class Server(BaseApplication):
         def load_config(self) -> None:

@@ -71,6 +71,7 @@ def _oauth_settings(settings: Settings, slack: SlackSettings):
 def build_app(settings: Settings, slack: SlackSettings) -> App:
     """The Bolt app for `slack.mode`; raises ConfigError when Slack rejects the bot token."""
     store.prepare(settings.db_path)
+    _prepare_knowledge(settings)
     kwargs: dict = {
         "name": "cio-coach",
         "signing_secret": slack.signing_secret,
@@ -109,6 +110,19 @@ def _bolt_logger() -> logging.Logger:
     if not logger.filters:
         logger.addFilter(lambda record: "will be unused" not in record.getMessage())
     return logger
+
+
+def _prepare_knowledge(settings: Settings) -> None:
+    """Build (or refresh) the knowledge index before serving, once, rather than in the first
+    burst of concurrent requests, which would all try to build it at the same time."""
+    from bot.knowledge import ensure_index
+
+    with store.connect(settings.db_path) as db:
+        try:
+            ensure_index(db, settings.knowledge_dir)
+        except Exception:
+            log.exception("could not prepare the knowledge index; questions will be "
+                          "answered with an apology until it can be built")
 
 
 class SharedSettings(Settings):

@@ -17,6 +17,7 @@ from typing import Any
 from bot.answer import Answer, Turn
 from bot.config import Settings
 from bot.slack import blocks, store
+from bot.slack.priority import ack_first
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,7 @@ def answer(settings: Settings, team_id: str, user_id: str, question: str, *, sur
     from bot.answer import answer_question
 
     question = question[:MAX_QUESTION_CHARS]
+    ack_first.wait_for_quiet()
     with store.connect(settings.db_path) as db:
         store.log_question(db, team_id, user_id, surface, question)
         if on_text is None or not settings.model_configured:
@@ -152,6 +154,7 @@ def team_checker(settings: Settings, team_id: str):
 def check_draft(settings: Settings, team_id: str, draft: str):
     from bot.jargon import check
 
+    ack_first.wait_for_quiet()
     return check(draft, checker=team_checker(settings, team_id))
 
 
