@@ -338,3 +338,26 @@ def test_message_shortcut_checks_the_message_privately(slack_app):
     report = response_for(slack_app.fake, response_id)[0].params
     assert report["response_type"] == "ephemeral"
     assert "jargon term" in report["text"]
+
+
+def test_a_message_shared_into_the_dm_gets_the_jargon_report(slack_app):
+    fake, channel = slack_app.fake, unique("D")
+    shared = {"is_share": True, "is_msg_unfurl": True, "text": JARGON_DRAFT,
+              "author_id": "U0AUTHOR", "ts": "1.000003"}
+    slack_app.event(dm_event(channel, unique("U"), "", attachments=[shared]))
+    report = fake.wait_for("chat.postMessage", in_channel(channel))[0]
+    assert "jargon term" in report.params["text"]
+    assert "Suggested rewrite" in report.all_text()
+
+
+def test_show_all_opens_the_whole_answer_in_a_modal(slack_app):
+    user, channel = unique("U"), unique("C")
+    _, answer = ask_cio(slack_app, user=user, channel=channel)
+    answer_id = button(answer.params["blocks"], "share_answer")["value"]
+    payload = block_action("show_all", f"answer:{answer_id}", user=user, channel=channel,
+                           response_id=unique("all"), fake=slack_app.fake)
+    assert slack_app.interaction(payload).status == 200
+    opened = slack_app.fake.wait_for("views.open",
+                                     lambda c: c.params["trigger_id"] == payload["trigger_id"])
+    view = opened[0].params["view"]
+    assert view["type"] == "modal" and "ERP" in json.dumps(view, ensure_ascii=False)
