@@ -284,6 +284,15 @@ def test_a_rate_limited_call_is_retried_after_retry_after(slack_app):
     assert "ERP" in final.params["text"]
 
 
+def test_a_server_error_from_the_web_api_is_retried(slack_app):
+    fake, channel = slack_app.fake, unique("D")
+    fake.fail("chat.postMessage", status=500, error="fatal_error",
+              when=lambda p: p.get("channel") == channel)
+    slack_app.event(dm_event(channel, unique("U"), QUESTION))
+    assert len(fake.wait_for("chat.postMessage", in_channel(channel), count=2)) == 2
+    assert "ERP" in fake.wait_for("chat.update", in_channel(channel))[0].params["text"]
+
+
 def test_a_failing_web_api_call_ends_in_an_apology(slack_app):
     fake, channel = slack_app.fake, unique("D")
     fake.fail("chat.update", error="msg_too_long", when=lambda p: p.get("channel") == channel)
