@@ -10,7 +10,11 @@ Prints figures (medians over the runs, measured side by side in one run); assert
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -96,6 +100,37 @@ def bench_answers(db_path: Path, gguf: Path, runs: int, threads: int | None) -> 
     print("guard outcomes: " + ", ".join(f"{k} {v}" for k, v in outcomes.most_common()))
 
 
+CHILD = """
+import json, sys, time
+from bot.llm.local import LocalModel
+model = LocalModel(sys.argv[1], n_ctx=512)
+model.load()
+stamps = []
+model.complete("Write one sentence about spring.", max_tokens=32, timeout=600,
+               on_text=lambda _piece: stamps.append(time.perf_counter()))
+print(json.dumps({"rate": (len(stamps) - 1) / (stamps[-1] - stamps[0])}))
+"""
+
+
+def bench_shared_cpu(gguf: Path) -> None:
+    """Tokens/s while one CPU is kept busy by another process, with llama.cpp's OpenMP
+    threads spinning (ACTIVE) or sleeping (PASSIVE, what bot.llm.local sets)."""
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        rates = {}
+        for policy in ("ACTIVE", "PASSIVE"):
+            env = {**os.environ, "OMP_WAIT_POLICY": policy}
+            out = subprocess.run([sys.executable, "-c", CHILD, str(gguf)], env=env,
+                                 capture_output=True, text=True, timeout=900, check=True)
+            rates[policy] = json.loads(out.stdout.strip().splitlines()[-1])["rate"]
+    finally:
+        busy.kill()
+        busy.wait()
+    print(f"one CPU busy elsewhere, {os.cpu_count()} CPUs: threads spinning "
+          f"{rates['ACTIVE']:.1f} tokens/s, sleeping {rates['PASSIVE']:.1f} tokens/s "
+          f"({rates['PASSIVE'] / rates['ACTIVE']:.1f}x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -121,6 +156,7 @@ def main() -> None:
                   f"{rate:6.1f} tokens/s generated (medians)")
         del model
         bench_answers(db_path, gguf, args.runs, args.threads)
+    bench_shared_cpu(gguf)
 
 
 if __name__ == "__main__":
