@@ -10,6 +10,7 @@ defined in the text are reported too.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -228,9 +229,7 @@ class Checker:
             return scan
         definitions = find_definitions(prose) if DEFINITION_HINT_RE.search(prose) else []
         defined = {d.acronym for d in definitions}
-
-        def in_definition(start: int, end: int) -> bool:
-            return any(d.start <= start and end <= d.end for d in definitions)
+        in_definition = _Spans([(d.start, d.end) for d in definitions]).covers
 
         def joinable(k: int) -> bool:
             gap = prose[spans[k - 1][1]:spans[k][0]]
@@ -287,13 +286,16 @@ class Checker:
         return found
 
     def _acronyms(self, text, words, spans, used, defined, in_definition):
+        runs: list[int] | None = None
         for k, word in enumerate(words):
             if used[k] or word.islower() or not (word[0].isupper() or word[0].isdigit()):
                 continue
             core = looks_like_acronym(word)
             if not core or core in self.allowed or core in defined:
                 continue
-            if _shouting(words, k):
+            if runs is None:
+                runs = _caps_runs(words)
+            if runs[k] >= SHOUTING_RUN:
                 continue
             start, end = spans[k]
             if in_definition(start, end):
@@ -334,19 +336,43 @@ def _written_upper(words: list[str], tag: str) -> bool:
     return all(w.isupper() for w in (*words[:-1], last) if any(c.isalpha() for c in w))
 
 
+class _Spans:
+    """Disjoint, sorted character spans; `covers` answers in O(log n)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]
+
+    def covers(self, start: int, end: int) -> bool:
+        k = bisect_right(self.starts, start) - 1
+        return k >= 0 and end <= self.ends[k]
+
+
 def _is_caps(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
-def _shouting(words: list[str], k: int) -> bool:
-    """Is words[k] inside a run of SHOUTING_RUN or more upper-case words?"""
-    lo = k
-    while lo > 0 and _is_caps(words[lo - 1]):
-        lo -= 1
-    hi = k
-    while hi + 1 < len(words) and _is_caps(words[hi + 1]):
-        hi += 1
-    return hi - lo + 1 >= SHOUTING_RUN
+def _caps_runs(words: list[str]) -> list[int]:
+    """For each word, the length of the run of upper-case words it belongs to (0 if none)."""
+    runs = [0] * len(words)
+    k = 0
+    while k < len(words):
+        if not _is_caps(words[k]):
+            k += 1
+            continue
+        end = k
+        while end < len(words) and _is_caps(words[end]):
+            end += 1
+        for m in range(k, end):
+            runs[m] = end - k
+        k = end
+    return runs
 
 
 def _lower_words(prose: str, words: list[str]) -> list[str]:

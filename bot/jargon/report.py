@@ -15,6 +15,7 @@ AN_EXCEPTIONS = ("uni", "use", "usu", "usa", "one", "once", "eu", "ute")
 CLAUSE_WORDS = frozenset(["that", "which", "who", "to", "from", "of", "for", "with", "in", "on",
                           "by", "as", "between", "into", "after", "before", "than", "when",
                           "while", "where", "if", "so", "because", "e.g.", "or", "and"])
+ARTICLE_BEFORE_RE = re.compile(r"\b(an?|An?)(\s+)$")
 PREV_DETERMINER_RE = re.compile(
     r"\b(?:the|a|an|our|your|their|its|my|this|that|his|her|each|every|any|no)\s+$", re.I)
 AN_SILENT_H = ("hour", "honest", "honou", "heir")
@@ -70,9 +71,13 @@ def fk_grade(prose: str) -> float:
     return round(max(0.0, grade), 1)
 
 
-def _sentence_start(text: str, start: int) -> bool:
-    before = text[:start].rstrip()
-    return not before or before[-1] in ".!?\n:" or text[:start].endswith("\n")
+LOOKBACK = 40  # characters of context the rewrite looks at before a term
+
+
+def _sentence_start(before: str) -> bool:
+    """Does a term preceded by `before` (a bounded slice) start a sentence?"""
+    stripped = before.rstrip()
+    return not stripped or stripped[-1] in ".!?\n:" or before.endswith("\n")
 
 
 def _article_for(phrase: str) -> str:
@@ -117,26 +122,33 @@ def substitute(finding: Finding) -> str | None:
 
 
 def rewrite(text: str, findings: list[Finding]) -> str:
-    """Substitute alternatives right to left so earlier offsets stay valid."""
-    out = text
-    for finding in sorted(findings, key=lambda f: f.start, reverse=True):
+    """Substitute alternatives left to right, looking back only a few characters."""
+    pieces: list[str] = []
+    pos = 0
+    for finding in sorted(findings, key=lambda f: f.start):
         alt = substitute(finding)
         if alt is None:
             continue
-        written = text[finding.start:finding.end]
-        if written[:1].isupper() and _sentence_start(text, finding.start):
+        head = text[pos:finding.start]
+        context = (pieces[-1][-LOOKBACK:] if pieces else "") + head[-LOOKBACK:] \
+            if len(head) < LOOKBACK else head[-LOOKBACK:]
+        if text[finding.start].isupper() and (
+                _sentence_start(text[max(0, finding.start - LOOKBACK):finding.start])):
             alt = alt[:1].upper() + alt[1:]
-        head = out[:finding.start]
-        if alt.lower().startswith("the ") and PREV_DETERMINER_RE.search(head):
+        if alt.lower().startswith("the ") and PREV_DETERMINER_RE.search(context):
             alt = alt[4:]
-        article = re.search(r"\b(an?|An?)(\s+)$", head)
+        article = ARTICLE_BEFORE_RE.search(head[-LOOKBACK:])
         if article:
             new = _article_for(alt)
             if article.group(1)[0].isupper():
                 new = new.capitalize()
-            head = head[:article.start()] + new + article.group(2)
-        out = head + alt + out[finding.end:]
-    return out
+            cut = len(head) - len(head[-LOOKBACK:]) + article.start()
+            head = head[:cut] + new + article.group(2)
+        pieces.append(head)
+        pieces.append(alt)
+        pos = finding.end
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def build_report(scan: Scan) -> Report:
