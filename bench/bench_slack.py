@@ -1,7 +1,7 @@
 """Slack HTTP app benchmark: signed slash commands fired at `cio-coach serve --http` over
 loopback, N at a time, against the fake Slack Web API used by the tests.
 
-    .venv/bin/python -m bench.bench_slack [--requests 1000] [--concurrency 50] [--workers 1]
+    .venv/bin/python -m bench.bench_slack [--requests 1000] [--concurrency 50] [--workers 1,2]
 
 Reports the time to acknowledge (median, p99, max), requests per second, requests lost
 (no 200 acknowledgement) and answers that never reached their response_url. No model is
@@ -108,9 +108,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", default="1,2",
+                        help="comma-separated worker counts, each measured in turn")
     args = parser.parse_args()
-    run(args.requests, args.concurrency, args.workers)
+    for workers in (int(w) for w in args.workers.split(",")):
+        run(args.requests, args.concurrency, workers)
 
 
 if __name__ == "__main__":

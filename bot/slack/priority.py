@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-MAX_WAIT_SECONDS = 0.25
+MAX_WAIT_SECONDS = 0.5
 
 
 class AckFirst:
