@@ -16,7 +16,7 @@ def register(app: App) -> None:
     app.action(blocks.ACTION_SHOW_ALL)(show_all)
 
 
-def show_all(ack, action, body, client, context, logger):
+def show_all(ack, action, body, client, context, logger, respond):
     """Open the whole answer in a modal (trigger ids expire in 3 s, so this runs at once)."""
     ack()
     kind, _, ref = (action.get("value") or "").partition(":")
@@ -24,6 +24,8 @@ def show_all(ack, action, body, client, context, logger):
         ref.isdigit() else None
     if view is None:
         logger.warning("show_all for an unknown answer %r", action.get("value"))
+        respond(response_type="ephemeral", replace_original=False,
+                text="That answer is no longer available; ask again to see it in full.")
         return
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
