@@ -85,6 +85,20 @@ def test_stream_watch_stops_a_repetitive_stream_early_and_forwards_pieces():
     assert 1 <= len(seen) < 20
 
 
+def test_a_failing_consumer_stops_streaming_but_not_the_answer(caplog):
+    calls: list[str] = []
+
+    def consumer(piece: str) -> None:
+        calls.append(piece)
+        raise RuntimeError("chat.update failed")
+
+    watch = StreamWatch(consumer, max_chars=2000)
+    for word in ("Meet ", "them ", "weekly ", "[1]."):
+        watch(word)
+    assert calls == ["Meet "] and watch.text == "Meet them weekly [1]."
+    assert "streaming consumer failed" in caplog.text
+
+
 def test_stream_watch_stops_at_the_length_limit():
     watch = StreamWatch(None, max_chars=100)
     with pytest.raises(GuardRejected, match="too long"):

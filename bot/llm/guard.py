@@ -8,11 +8,14 @@ cheap checks while a model is still writing, so a degenerate answer is stopped e
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
 
 from bot.llm import OnText
+
+log = logging.getLogger("cio_coach.llm")
 
 ANSWER_MAX_CHARS = 1500
 
@@ -125,7 +128,15 @@ class StreamWatch:
             if is_repetitive(self.text):
                 raise GuardRejected("repetitive")
         if self.on_text is not None:
+            self._forward(piece)
+
+    def _forward(self, piece: str) -> None:
+        # A failing consumer (a Slack update, say) must not cost the answer itself.
+        try:
             self.on_text(piece)
+        except Exception:
+            log.exception("streaming consumer failed; streaming stopped, answer continues")
+            self.on_text = None
 
 
 # --- rewrite guard -----------------------------------------------------------------

@@ -100,5 +100,8 @@ class OpenAICompatModel:
             cause = f": {exc.__cause__}" if exc.__cause__ else ""
             raise ModelError(f"cannot reach {display_url(self.base_url)}{cause}") from exc
         except openai.OpenAIError as exc:
-            raise ModelError(f"{type(exc).__name__}: {exc}") from exc
+            message = f"{type(exc).__name__}: {exc}"
+            if self._api_key:
+                message = message.replace(self._api_key, "***")
+            raise ModelError(message) from exc
         return Completion("".join(pieces), finish_reason)
