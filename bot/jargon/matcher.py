@@ -256,7 +256,7 @@ class Checker:
         if ambiguous:
             for i, j, form in ambiguous:
                 lo, hi = _sentence_window(prose, spans, i, j)
-                keep, uncertain = self._decide(form, i, j, low, lo, hi)
+                keep, uncertain = self._decide(form, i, j, words, low, lo, hi)
                 finding = self._finding(text, spans[i][0], spans[j - 1][1], form)
                 finding.uncertain = uncertain
                 (findings if keep else scan.considered).append(finding)
@@ -303,13 +303,16 @@ class Checker:
             yield Finding(start, end, text[start:end], "acronym", ACRONYM_INSTEAD,
                           ACRONYM_WHY, "medium", entry=core, category="acronym")
 
-    def _decide(self, form: Form, i: int, j: int, low: list[str], lo: int, hi: int
-                ) -> tuple[bool, bool]:
+    def _decide(self, form: Form, i: int, j: int, words: list[str], low: list[str], lo: int,
+                hi: int) -> tuple[bool, bool]:
         """(keep, uncertain) for a term with an everyday sense; lo:hi is its context."""
         cues = self.cues_of.get(form.term.term)
+        # "the CRM instance", "the VPN gateway": an IT acronym right before is a strong cue
+        acronym_before = i > lo and (looks_like_acronym(words[i - 1]) or "") not in (
+            "", *self.allowed)
         if cues is None:
-            return form.term.sense == "tech", True
-        strong = cues.strong(low, lo, i, j, hi)
+            return acronym_before or form.term.sense == "tech", not acronym_before
+        strong = cues.strong(low, lo, i, j, hi) + acronym_before
         if strong:
             return strong > 0, False
         weak = cues.weak(low[lo:i] + low[j:hi])
