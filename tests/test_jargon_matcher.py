@@ -196,3 +196,13 @@ def test_team_terms_and_removals_compile_into_a_new_checker():
     report = check("Project Falcon latency is high.", checker=team)
     assert [(f.term, f.kind) for f in report.findings] == [("Project Falcon", "team")]
     assert [f.term for f in check("Latency is high.", checker=base).findings] == ["Latency"]
+
+
+def test_or_definition():
+    assert terms("Our warehouse management system, or WMS, is new. The WMS scans pallets.") == []
+    assert terms("Tea or ERP?") == ["ERP"]
+
+
+def test_it_acronym_before_an_everyday_word_is_a_strong_cue():
+    assert finding("The CRM instance is slow.", "instance").uncertain is False
+    assert terms("The instance you mentioned was a one-off.") == []

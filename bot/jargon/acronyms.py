@@ -1,10 +1,10 @@
 """Unexplained acronyms, and acronyms the writer has defined in the same text.
 
 A definition is "full name (ACR)" or "ACR (full name)" (also "ACR stands for / means /
-is short for full name", and a short explanation in brackets: "ERP (our business
-system)"). Whether the words really spell the acronym is decided with the Schwartz &
-Hearst (2003) rule: every letter of the acronym, right to left, is found in the full
-name in order, and its first letter starts a word of it.
+is short for full name", "full name, or ACR", and a short explanation in brackets:
+"ERP (our business system)"). Whether the words really spell the acronym is decided with
+the Schwartz & Hearst (2003) rule: every letter of the acronym, right to left, is found in
+the full name in order, and its first letter starts a word of it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ DIGIT_PATTERN_RE = re.compile(r"(?:Q[1-4]|H[12]|FY\d{2,4}|\d+[KMBX]|\d+(?:AM|PM)
 PAREN_AFTER_RE = re.compile(
     r"\b(?P<short>[A-Za-z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*)s?\s*\((?P<long>[^()\n]{3,120})\)")
 ACRONYM_BEFORE_RE = re.compile(r"[A-Za-z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*s?\s*$")
+OR_SHORT_RE = re.compile(
+    r",?\s+or\s+(?:just\s+|simply\s+)?(?P<short>[A-Z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*s?)\b")
 STANDS_FOR_HINT_RE = re.compile(r"stands for|means|short for|abbreviation")
 PAREN_SHORT_RE = re.compile(r"\((?P<short>[A-Za-z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*)s?\)")
 STANDS_FOR_RE = re.compile(
@@ -123,6 +125,12 @@ def find_definitions(text: str) -> list[Definition]:
                         or is_gloss(long):
                     found.append(Definition(short, m.start(), m.end()))
             paren = text.find("(", paren + 1)
+    if " or " in text:
+        for m in OR_SHORT_RE.finditer(text):  # "warehouse management system, or WMS"
+            short = _core(m.group("short"))
+            start = _long_form_before(text, m.start(), short)
+            if start is not None:
+                found.append(Definition(short, start, m.end()))
     if not STANDS_FOR_HINT_RE.search(text):
         return found
     for m in STANDS_FOR_RE.finditer(text):

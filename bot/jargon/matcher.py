@@ -27,7 +27,7 @@ from bot.jargon.tokens import (
 
 # cheap tests that let most drafts skip the markup mask and the definition search
 MARKUP_HINT_RE = re.compile(r"[`<@]|:[a-z0-9_+'-]+:|://|www\.", re.I)
-DEFINITION_HINT_RE = re.compile(r"\(|stands for|means|short for|abbreviation")
+DEFINITION_HINT_RE = re.compile(r"\(|stands for|means|short for|abbreviation|\bor\s+[A-Z]")
 NEAR_WINDOW = 10  # words either side that count as "near" for weak cues
 SHOUTING_RUN = 3  # this many upper-case words in a row are emphasis, not acronyms
 MAX_JOINED_PARTS = 3
