@@ -6,8 +6,10 @@ Prints drafts per second and the median time for one draft, in process, for our 
 and for each anchor run on the same drafts in the same run (each anchor in its own
 process, timed per draft inside it, so start-up is not counted against it); then the
 throughput ratios. Also times `cio-coach check --jsonl` over all drafts, process start
-included. Anchors come from `sh bench/anchors/setup.sh` (installed in bench/.anchors/);
-a missing anchor is reported and skipped. Slow anchors stop after --anchor-seconds and
+included, and each tool's own command line over --cli-drafts drafts in one invocation
+(start-up included, as a script or CI job would run it). Anchors come from
+`sh bench/anchors/setup.sh` (installed in bench/.anchors/); a missing anchor is reported
+and skipped. Slow anchors stop after --anchor-seconds and
 their figures are over the drafts they got through.
 """
 
@@ -130,6 +132,50 @@ def run_anchor(name: str, path: Path, budget: float) -> dict | str:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def cli_commands(files: list[str]) -> dict[str, list[str] | None]:
+    node_bin = ANCHORS / "node" / "node_modules" / ".bin"
+    proselint = ANCHORS / "venv" / "bin" / "proselint"
+    return {
+        "proselint": [str(proselint), "check", *files] if proselint.exists() else None,
+        "alex": [str(node_bin / "alex"), "--text", "--quiet", *files]
+        if (node_bin / "alex").exists() else None,
+        "write-good": [str(node_bin / "write-good"), *files]
+        if (node_bin / "write-good").exists() else None,
+    }
+
+
+def time_cli_batch(drafts: list[str], tmp: Path) -> None:
+    """Each tool's own command line over the same drafts in one invocation, start-up included."""
+    folder = tmp / "files"
+    folder.mkdir()
+    files = []
+    for n, text in enumerate(drafts):
+        path = folder / f"d{n:05d}.txt"
+        path.write_text(text + "\n", encoding="utf-8")
+        files.append(str(path))
+    jsonl = tmp / "batch.jsonl"
+    jsonl.write_text("".join(json.dumps({"text": d}) + "\n" for d in drafts), encoding="utf-8")
+    ours = time_cli(jsonl, len(drafts))
+    if ours is None:
+        print("cio-coach CLI not found; batch comparison skipped")
+        return
+    print(f"command lines over {len(drafts):,} drafts, one invocation each, start-up included:")
+    print(f"  {'cio-coach':<12} {ours:>7.2f} s  {len(drafts) / ours:>9,.0f} drafts/s")
+    for name, cmd in cli_commands(files).items():
+        if cmd is None:
+            print(f"  {name:<12} not installed (sh bench/anchors/setup.sh)")
+            continue
+        t = time.perf_counter()
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=600, cwd=tmp)
+        except subprocess.TimeoutExpired:
+            print(f"  {name:<12} over 600 s")
+            continue
+        wall = time.perf_counter() - t
+        print(f"  {name:<12} {wall:>7.2f} s  {len(drafts) / wall:>9,.0f} drafts/s  "
+              f"(cio-coach {wall / ours:,.1f}x faster)")
+
+
 def row(name: str, r: dict) -> str:
     rate = r["n"] / r["total"] if r["total"] else float("inf")
     return (f"{name:<12} {r['n']:>7,} drafts  {rate:>12,.0f} drafts/s  "
@@ -141,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--drafts", type=int, default=10_000)
     ap.add_argument("--anchor-seconds", type=float, default=30.0,
                     help="stop each anchor after this much checking time")
+    ap.add_argument("--cli-drafts", type=int, default=1000,
+                    help="drafts for the command-line comparison (0 to skip it)")
     args = ap.parse_args(argv if argv is not None else [])
     drafts = make_drafts(args.drafts)
     with tempfile.TemporaryDirectory() as tmp:
@@ -173,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         median_ms = ours["median"] * 1000
         print(f"median per draft {median_ms:.3f} ms "
               f"({'meets' if median_ms < 1 else 'misses'} the < 1 ms target)")
+        if args.cli_drafts:
+            time_cli_batch(drafts[:args.cli_drafts], Path(tmp))
     return 0
 
 
