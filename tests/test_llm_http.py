@@ -40,6 +40,7 @@ class CannedEndpoint:
     def __init__(self) -> None:
         self.reply = GROUNDED
         self.status = 200
+        self.delay = 0.0  # seconds before each streamed piece
         self.requests: list[dict] = []
         self.authorizations: list[str | None] = []
         endpoint = self
@@ -61,6 +62,7 @@ class CannedEndpoint:
                 words = endpoint.reply.split(" ")
                 for n, word in enumerate(words):
                     piece = word if n == len(words) - 1 else word + " "
+                    time.sleep(endpoint.delay)
                     self._event({"role": "assistant", "content": piece}, None)
                 self._event({}, "stop")
                 self.wfile.write(b"data: [DONE]\n\n")
@@ -76,6 +78,8 @@ class CannedEndpoint:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.server.block_on_close = False  # a handler still trickling must not hold up a test
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -195,6 +199,17 @@ def test_silent_server_ends_in_the_fallback_within_the_timeout(silent_endpoint, 
     elapsed = time.monotonic() - started
     assert (answer.generated_by, answer.guard) == ("quotes", "timeout")
     assert elapsed < timeout + 5
+
+
+def test_a_trickling_server_is_cut_at_the_overall_deadline(endpoint, tmp_path):
+    endpoint.delay = 0.4  # each piece arrives well within the timeout, the whole does not
+    timeout = 2.0
+    started = time.monotonic()
+    pieces: list[str] = []
+    answer = generate_answer(_quoted(), _settings(endpoint.url, tmp_path, timeout),
+                             on_text=pieces.append)
+    assert (answer.generated_by, answer.guard) == ("quotes", "timeout")
+    assert pieces and time.monotonic() - started < timeout + 2
 
 
 def test_backend_raises_timeout_on_a_silent_server(silent_endpoint):

@@ -22,7 +22,7 @@ import pytest
 from bot.answer import answer_question
 from bot.config import load_settings
 from bot.db import open_db
-from bot.llm import get_model
+from bot.llm import ModelTimeout, get_model
 from bot.llm.doctor import checks
 from bot.llm.grounded import generate_answer
 from bot.llm.guard import check_answer
@@ -141,6 +141,21 @@ def test_calls_are_serialised(gguf_path, knowledge_db):
     order = [name for _, name in sorted(events)]
     switches = sum(1 for x, y in zip(order, order[1:], strict=False) if x != y)
     assert switches == 1, order  # one call streamed completely before the other began
+
+
+def test_a_busy_model_times_out_the_waiting_call(gguf_path, knowledge_db):
+    model = get_model(load_settings(_local(gguf_path, knowledge_db)))
+    generating = threading.Event()
+    first = threading.Thread(target=model.complete, args=("Tell a long story.",),
+                             kwargs={"max_tokens": 64, "timeout": 60,
+                                     "on_text": lambda _piece: generating.set()})
+    first.start()
+    try:
+        assert generating.wait(60)
+        with pytest.raises(ModelTimeout, match="busy"):
+            model.complete("Say hello.", max_tokens=4, timeout=0.1)
+    finally:
+        first.join(120)
 
 
 def test_doctor_loads_and_times_the_local_model(gguf_path, knowledge_db):
