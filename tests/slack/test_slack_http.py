@@ -140,6 +140,21 @@ def test_share_posts_the_answer_in_the_channel(slack_app):
     assert "Shared" in response_for(slack_app.fake, response_id)[0].params["text"]
 
 
+def test_share_in_a_channel_the_app_is_not_in_goes_through_the_response_url(slack_app):
+    user, channel = unique("U"), unique("C")
+    _, answer = ask_cio(slack_app, user=user, channel=channel)
+    answer_id = button(answer.params["blocks"], "share_answer")["value"]
+    slack_app.fake.fail("chat.postMessage", error="not_in_channel",
+                        when=lambda p: p.get("channel") == channel)
+    response_id = unique("share")
+    slack_app.interaction(block_action("share_answer", answer_id, user=user, channel=channel,
+                                       response_id=response_id, fake=slack_app.fake))
+    posted, confirmed = response_for(slack_app.fake, response_id, count=2)
+    assert posted.params["response_type"] == "in_channel" and "ERP" in posted.params["text"]
+    assert f"<@{user}> shared" in posted.all_text()
+    assert confirmed.params["text"] == "Shared in the channel."
+
+
 def test_feedback_is_stored_and_counted_in_app_home(slack_app):
     user, channel = unique("U"), unique("C")
     _, answer = ask_cio(slack_app, user=user, channel=channel)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from slack_bolt import App
+from slack_sdk.errors import SlackApiError
 
 from bot.slack import blocks, coach, store
+
+NOT_A_MEMBER = {"not_in_channel", "channel_not_found"}
 
 
 def register(app: App) -> None:
@@ -36,11 +39,17 @@ def share_answer(action, body, context, client, respond):
         channel = (body.get("channel") or {}).get("id") or body.get("container", {}).get(
             "channel_id")
         shared = _as_answer(stored)
-        client.chat_postMessage(channel=channel, text=blocks.answer_text(shared),
-                                blocks=blocks.answer_blocks(shared, answer_id=stored.id,
-                                                            shared_by=context.user_id or ""))
-        respond(response_type="ephemeral", replace_original=True, delete_original=False,
-                text="Shared in the channel.")
+        message = {"text": blocks.answer_text(shared),
+                   "blocks": blocks.answer_blocks(shared, answer_id=stored.id,
+                                                  shared_by=context.user_id or "")}
+        try:
+            client.chat_postMessage(channel=channel, **message)
+        except SlackApiError as exc:
+            if exc.response.get("error") not in NOT_A_MEMBER:
+                raise
+            # Not invited to this channel: the command's response_url can still post there.
+            respond(response_type="in_channel", replace_original=False, **message)
+        respond(response_type="ephemeral", replace_original=True, text="Shared in the channel.")
 
 
 def record_helpful(action, context, respond):
