@@ -115,14 +115,18 @@ def _bolt_logger() -> logging.Logger:
 def _prepare_knowledge(settings: Settings) -> None:
     """Build (or refresh) the knowledge index before serving, once, rather than in the first
     burst of concurrent requests, which would all try to build it at the same time."""
+    from bot.db import open_db
     from bot.knowledge import ensure_index
 
-    with store.connect(settings.db_path) as db:
-        try:
-            ensure_index(db, settings.knowledge_dir)
-        except Exception:
-            log.exception("could not prepare the knowledge index; questions will be "
-                          "answered with an apology until it can be built")
+    # A connection of its own, closed here: `serve --http` forks its workers after this.
+    db = open_db(settings.db_path)
+    try:
+        ensure_index(db, settings.knowledge_dir)
+    except Exception:
+        log.exception("could not prepare the knowledge index; questions will be "
+                      "answered with an apology until it can be built")
+    finally:
+        db.close()
 
 
 class SharedSettings(Settings):
