@@ -67,8 +67,8 @@ def _auth_test(token: str, url: str) -> Check:
         return Check(SECTION, "auth.test", False,
                      f"Slack refused the bot token: {exc.response.get('error', 'error')}")
     except Exception as exc:
-        return Check(SECTION, "auth.test", False, f"Slack did not answer at {url}: "
-                     f"{type(exc).__name__}")
+        reason = getattr(exc, "reason", "") or type(exc).__name__
+        return Check(SECTION, "auth.test", False, f"Slack did not answer at {url}: {reason}")
     return Check(SECTION, "auth.test", True,
                  f"bot {response.get('user', '?')} in {response.get('team', '?')} "
                  f"({response.get('team_id', '?')})")
