@@ -206,3 +206,32 @@ def test_or_definition():
 def test_it_acronym_before_an_everyday_word_is_a_strong_cue():
     assert finding("The CRM instance is slow.", "instance").uncertain is False
     assert terms("The instance you mentioned was a one-off.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Let us take time out to celebrate.",
+    "The government will roll back the tax cuts.",
+    "Shareholders can vote by proxy at the AGM.",
+    "The repo rate went up again.",
+    "We will decommission the old paint line in May.",
+    "He did stand-up comedy at the party.",
+    "Time to reboot our marketing strategy.",
+    "The final stretch of the project will be a sprint.",
+    "We plan to deploy the new pricing strategy across Europe.",
+    "We will deploy extra staff to the Paris store for the sale.",
+    "The build quality of the new chairs is excellent.",
+    "The two branches will merge into one regional office.",
+    "Each node in the supply network is a supplier, plant or distribution centre.",
+])
+def test_more_everyday_uses_stay_plain(text):
+    assert terms(text) == []
+
+
+@pytest.mark.parametrize("text,word", [
+    ("We deployed the hotfix to prod.", "deployed"),
+    ("The proxy server blocks the site.", "proxy server"),
+    ("The report pages time out after 30 seconds.", "time out"),
+    ("We are decommissioning the old file server.", "decommissioning"),
+])
+def test_more_technical_uses_are_flagged(text, word):
+    assert word in terms(text)
