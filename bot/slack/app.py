@@ -16,6 +16,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.context.respond import Respond
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -96,6 +97,7 @@ def build_app(settings: Settings, slack: SlackSettings) -> App:
         raise ConfigError("SLACK_BOT_TOKEN was not accepted by Slack"
                           f" ({code.group(1) if code else exc})") from exc
     app.middleware(_with_settings(settings))
+    app.middleware(_checked_respond)
     app.middleware(_dedupe_events(settings))
     for module in (assistant, commands, events, actions, shortcuts, views):
         module.register(app)
@@ -146,6 +148,37 @@ def _with_settings(settings: Settings):
         next()
 
     return attach_settings
+
+
+class ResponseUrlError(RuntimeError):
+    """A response_url post failed even after the retries."""
+
+
+class CheckedRespond(Respond):
+    """Bolt's `respond()` through slack-sdk's WebhookClient with the same retry handlers as
+    Web API calls, raising when the post still fails (Bolt's returns the failed response,
+    which would leave the person without a reply and the log without a line)."""
+
+    def __call__(self, text: str = "", **fields):  # type: ignore[override]
+        from slack_sdk.webhook import WebhookClient
+
+        if self.response_url is None:
+            raise ValueError("respond is unsupported here as there is no response_url")
+        client = WebhookClient(self.response_url, proxy=self.proxy, ssl=self.ssl,
+                               retry_handlers=retry_handlers())
+        response = client.send(text=text, **fields)
+        if response.status_code != 200:
+            raise ResponseUrlError(f"response_url answered HTTP {response.status_code}: "
+                                   f"{response.body[:200]}")
+        return response
+
+
+def _checked_respond(context, next):
+    if context.response_url:
+        context["respond"] = CheckedRespond(response_url=context.response_url,
+                                            proxy=context.client.proxy,
+                                            ssl=context.client.ssl)
+    next()
 
 
 def _dedupe_events(settings: Settings):

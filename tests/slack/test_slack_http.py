@@ -308,6 +308,35 @@ def test_a_server_error_from_the_web_api_is_retried(slack_app):
     assert "ERP" in fake.wait_for("chat.update", in_channel(channel))[0].params["text"]
 
 
+def test_a_rate_limited_response_url_is_retried(slack_app):
+    fake = slack_app.fake
+    response_id = unique("cmd429")
+    fake.rate_limit("response_url", retry_after=1,
+                    when=lambda p: p["_response_id"] == response_id)
+    body = urlencode({"team_id": TEAM_ID, "user_id": unique("U"), "channel_id": unique("C"),
+                 "command": "/cio", "text": QUESTION, "api_app_id": "A0APP",
+                 "response_url": fake.response_url(response_id), "trigger_id": "t"})
+    assert slack_app.post(body, "application/x-www-form-urlencoded").status == 200
+    first, second = response_for(fake, response_id, count=2)
+    assert second.at - first.at >= 0.9 and "ERP" in second.params["text"]
+
+
+def test_an_expired_response_url_is_logged(slack_app):
+    fake = slack_app.fake
+    response_id = unique("cmdgone")
+    fake.fail("response_url", status=404, error="expired_url", times=2,
+              when=lambda p: p["_response_id"] == response_id)
+    body = urlencode({"team_id": TEAM_ID, "user_id": unique("U"), "channel_id": unique("C"),
+                      "command": "/cio", "text": QUESTION, "api_app_id": "A0APP",
+                      "response_url": fake.response_url(response_id), "trigger_id": "t"})
+    assert slack_app.post(body, "application/x-www-form-urlencoded").status == 200
+    response_for(fake, response_id, count=2)  # the answer, then the apology: both refused
+    deadline = time.monotonic() + 10
+    while "response_url answered HTTP 404" not in slack_app.log_path.read_text():
+        assert time.monotonic() < deadline, "the failure was not logged"
+        time.sleep(0.1)
+
+
 def test_a_failing_web_api_call_ends_in_an_apology(slack_app):
     fake, channel = slack_app.fake, unique("D")
     fake.fail("chat.update", error="msg_too_long", when=lambda p: p.get("channel") == channel)
