@@ -90,3 +90,13 @@ def test_check_works_without_a_database(run_cli, db_path):
     assert not db_path.exists()
     assert run_cli("check", "The API is down.").returncode == 1
     assert not db_path.exists()  # checking never creates the database
+
+
+def test_unreadable_database_is_reported_and_the_check_still_runs(run_cli, db_path):
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    db_path.write_bytes(b"not a database at all " * 10)
+    proc = run_cli("check", "The API is down.")
+    assert proc.returncode == 1
+    assert "team terms not loaded" in proc.stderr_text
+    assert "[API]" in proc.stdout_text
+    assert db_path.read_bytes() == b"not a database at all " * 10  # left as it was
