@@ -235,3 +235,12 @@ def test_more_everyday_uses_stay_plain(text):
 ])
 def test_more_technical_uses_are_flagged(text, word):
     assert word in terms(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Two-factor authentication (2FA) is now required. 2FA uses your phone.",
+    "We use a third-party logistics provider (3PL). The 3PL ships for us.",
+    "We are rolling out a new Customer Relationship Management (CRM) system. The CRM is fast.",
+])
+def test_definitions_with_digits_and_capitals(text):
+    assert terms(text) == []

@@ -20,7 +20,7 @@ ACRONYM_BEFORE_RE = re.compile(r"[A-Za-z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*s?\s*$")
 OR_SHORT_RE = re.compile(
     r",?\s+or\s+(?:just\s+|simply\s+)?(?P<short>[A-Z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*s?)\b")
 STANDS_FOR_HINT_RE = re.compile(r"stands for|means|short for|abbreviation")
-PAREN_SHORT_RE = re.compile(r"\((?P<short>[A-Za-z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*)s?\)")
+PAREN_SHORT_RE = re.compile(r"\((?P<short>[A-Za-z0-9][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*)s?\)")
 STANDS_FOR_RE = re.compile(
     r"\b(?P<short>[A-Z][A-Z0-9&]{1,9})s?,?\s+"
     r"(?:stands for|means|is short for|is an? abbreviation for)\s+(?P<long>[^.;:\n()]{3,120})")
@@ -56,7 +56,7 @@ def _core(short: str) -> str:
 
 def spells(short: str, long: str) -> bool:
     """Schwartz & Hearst: does `long` plausibly spell out `short`?"""
-    short = "".join(ch for ch in short.lower() if ch.isalnum())
+    short = "".join(ch for ch in short.lower() if ch.isalpha())  # "2FA": digits are spoken
     long = long.lower()
     if not short or len(long) <= len(short):
         return False
@@ -93,8 +93,8 @@ def _long_form_before(text: str, paren_start: int, short: str) -> int | None:
         tail.append(m)
     for size in range(1, len(tail) + 1):
         candidate_start = tail[size - 1].start()
-        if spells(short, text[candidate_start:paren_start].strip()) and \
-                text[candidate_start].lower() == short[0].lower():
+        if spells(short, text[candidate_start:paren_start].strip()) and (
+                short[0].isdigit() or text[candidate_start].lower() == short[0].lower()):
             return candidate_start
     return None
 
