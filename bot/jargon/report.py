@@ -99,7 +99,8 @@ def substitutable(finding: Finding) -> bool:
     if finding.kind == "acronym" or finding.uncertain or not finding.canonical or not alt:
         return False
     words = alt.lower().split()
-    return len(words) <= 4 and not CLAUSE_WORDS.intersection(words) and alt[0] != "("
+    return (len(words) <= 4 and not CLAUSE_WORDS.intersection(words) and alt[0] != "("
+            and not words[0].endswith(("'s", "’s")))  # "the Amazon's service"
 
 
 def substitute(finding: Finding) -> str | None:
