@@ -109,6 +109,8 @@ def substitute(finding: Finding) -> str | None:
         return None
     alt = finding.suggestion
     parts = alt.split(" ")
+    if finding.pos == "nv" and len(parts) > 1:
+        return None  # noun or verb? a longer alternative fits only one of them
     if not finding.tag:
         return alt
     if finding.word == -1 and "n" in finding.pos:

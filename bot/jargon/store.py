@@ -207,7 +207,7 @@ def _compile(rows: list[TeamTerm]) -> Checker:
     if not rows:
         return base
     added = [Term(term=r.term, variants=(), instead=r.instead, why=r.why, category="team",
-                  severity=r.severity, pos="nv", kind="team")
+                  severity=r.severity, pos="n", kind="team")
              for r in rows if r.action == "add"]
     # a changed built-in replaces the built-in entry
     removed = [r.term for r in rows]
