@@ -244,3 +244,8 @@ def test_more_technical_uses_are_flagged(text, word):
 ])
 def test_definitions_with_digits_and_capitals(text):
     assert terms(text) == []
+
+
+def test_masked_markup_does_not_join_a_phrase():
+    assert terms("We go `x` live soon.") == []
+    assert terms("We go - live soon.") == ["go - live"]

@@ -31,6 +31,7 @@ DEFINITION_HINT_RE = re.compile(r"\(|stands for|means|short for|abbreviation|\bo
 NEAR_WINDOW = 10  # words either side that count as "near" for weak cues
 SHOUTING_RUN = 3  # this many upper-case words in a row are emphasis, not acronyms
 MAX_JOINED_PARTS = 3
+MAX_GAP = 4  # characters between the words of a phrase ("go - live", "data\nwarehouse")
 # "roll it back": a pronoun may sit inside a two-word phrasal verb
 PARTICLES = frozenset(["back", "up", "down", "over", "out", "off", "in", "on"])
 PRONOUNS = ("it", "them", "this", "that", "everything", "these", "those")
@@ -233,7 +234,9 @@ class Checker:
 
         def joinable(k: int) -> bool:
             gap = prose[spans[k - 1][1]:spans[k][0]]
-            return gap == " " or JOINABLE_GAP_RE.fullmatch(gap) is not None
+            # short gaps only: masked markup between two words must not join them
+            return gap == " " or (len(gap) <= MAX_GAP and JOINABLE_GAP_RE.fullmatch(gap)
+                                  is not None)
 
         matches = self._match_terms(words, low, joinable)
         used = [False] * len(words)
