@@ -1,5 +1,6 @@
 """Slack HTTP app benchmark: signed slash commands fired at `cio-coach serve --http` over
-loopback, N at a time, against the fake Slack Web API used by the tests.
+loopback, N at a time, against the fake Slack Web API used by the tests (run in its own
+process, so answers arriving at it do not slow down the requests being timed).
 
     .venv/bin/python -m bench.bench_slack [--requests 1000] [--concurrency 50] [--workers 1,2]
 
@@ -23,7 +24,7 @@ from urllib.parse import urlencode
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "slack"))
 
-from fakeslack import TEAM_ID, FakeSlack  # noqa: E402
+from fakeslack import TEAM_ID  # noqa: E402
 from slackkit import sign, start_app  # noqa: E402
 
 QUESTIONS = [
@@ -35,11 +36,47 @@ QUESTIONS = [
 ]
 
 
-def command_body(n: int, fake: FakeSlack) -> str:
+class FakeSlackProcess:
+    """tests/slack/fakeslack.py served by a separate Python process."""
+
+    def __init__(self) -> None:
+        import subprocess
+
+        self.process = subprocess.Popen(
+            [sys.executable, str(REPO / "tests" / "slack" / "fakeslack.py")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.url = self.process.stdout.readline().strip()
+        self.api_url = self.url + "/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.url}/response/{name}"
+
+    def count(self, method: str, prefix: str) -> int:
+        import json
+        import urllib.request
+
+        query = urlencode({"method": method, "prefix": prefix})
+        with urllib.request.urlopen(f"{self.url}/_count?{query}", timeout=10) as response:
+            return json.load(response)["count"]
+
+    def wait_for(self, method: str, prefix: str, count: int, timeout: float) -> int:
+        deadline = time.monotonic() + timeout
+        seen = self.count(method, prefix)
+        while seen < count and time.monotonic() < deadline:
+            time.sleep(0.2)
+            seen = self.count(method, prefix)
+        return seen
+
+    def stop(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
+def command_body(n: int, fake: FakeSlackProcess) -> str:
     return urlencode({"token": "legacy", "team_id": TEAM_ID, "team_domain": "fake",
                       "channel_id": "C0BENCH", "user_id": f"U{n:05d}", "command": "/cio",
                       "text": QUESTIONS[n % len(QUESTIONS)], "api_app_id": "A0APP",
-                      "response_url": fake.response_url(f"bench-{n}"),
+                      "response_url": fake.response_url(f"bench-{n}" if n >= 0 else "warm"),
                       "trigger_id": f"trig-{n}"})
 
 
@@ -65,15 +102,14 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def run(requests: int, concurrency: int, workers: int) -> None:
-    fake = FakeSlack().start()
+    fake = FakeSlackProcess()
     with tempfile.TemporaryDirectory() as tmp:
         extra = ("--workers", str(workers)) if workers > 1 else ()
         app_iter = start_app(fake, Path(tmp), *extra)
         app = next(app_iter)
         port = int(app.url.rsplit(":", 1)[1])
-        fire(port, command_body(-1, fake))  # warm up: builds the knowledge index
-        fake.wait_for("response_url", lambda c: c.params["_response_id"] == "bench--1",
-                      timeout=120)
+        fire(port, command_body(-1, fake))  # warm up
+        fake.wait_for("response_url", "warm", 1, timeout=60)
         bodies = [command_body(n, fake) for n in range(requests)]
         started = time.perf_counter()
         with ThreadPoolExecutor(concurrency) as pool:
@@ -81,14 +117,7 @@ def run(requests: int, concurrency: int, workers: int) -> None:
         elapsed = time.perf_counter() - started
         acked = [s for status, s in results if status == 200]
         lost = len(results) - len(acked)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            answered = len(fake.find("response_url",
-                                     lambda c: c.params["_response_id"].startswith("bench-")
-                                     and c.params["_response_id"] != "bench--1"))
-            if answered >= len(acked):
-                break
-            time.sleep(0.2)
+        answered = fake.wait_for("response_url", "bench-", len(acked), timeout=120)
         answer_seconds = time.perf_counter() - started
         app_iter.close()  # stops the server process
     fake.stop()

@@ -113,25 +113,25 @@ def apologizing(what: str, tell: Callable[[str], Any]) -> Iterator[None]:
 def answer(settings: Settings, team_id: str, user_id: str, question: str, *, surface: str,
            history: list[Turn] | None = None,
            on_text: Callable[[str], None] | None = None) -> tuple[Answer, int]:
-    """Answer `question` (logged for App Home) and store it; returns it with its id."""
+    """Answer `question` (logged for App Home) and store it; returns it with its id.
+
+    Retrieval gives way to acknowledgements (`ack_first`); a model, when configured,
+    then phrases the quoted answer outside that lane (it waits on I/O or native code).
+    """
     from bot.answer import answer_question
 
     question = question[:MAX_QUESTION_CHARS]
-    ack_first.wait_for_quiet()
-    with store.connect(settings.db_path) as db:
+    with ack_first.slow_work(), store.connect(settings.db_path) as db:
         store.log_question(db, team_id, user_id, surface, question)
-        if on_text is None or not settings.model_configured:
-            result = answer_question(question, settings, db=db, history=history)
-        else:
-            # Stream a model answer: the quoted answer first, then the model phrases it.
-            quoted = answer_question(question, _without_model(settings), db=db,
-                                     history=history)
-            result = _generate(quoted, settings, history, on_text)
+        result = answer_question(question, _without_model(settings), db=db, history=history)
+    if settings.model_configured and result.answered:
+        result = _generate(result, settings, history, on_text)
+    with store.connect(settings.db_path) as db:
         return result, store.record_answer(db, team_id, user_id, result)
 
 
 def _generate(quoted: Answer, settings: Settings, history: list[Turn] | None,
-              on_text: Callable[[str], None]) -> Answer:
+              on_text: Callable[[str], None] | None) -> Answer:
     from bot.llm.grounded import generate_answer
 
     return generate_answer(quoted, settings, history=history, on_text=on_text)
@@ -154,8 +154,8 @@ def team_checker(settings: Settings, team_id: str):
 def check_draft(settings: Settings, team_id: str, draft: str):
     from bot.jargon import check
 
-    ack_first.wait_for_quiet()
-    return check(draft, checker=team_checker(settings, team_id))
+    with ack_first.slow_work():
+        return check(draft, checker=team_checker(settings, team_id))
 
 
 def jargon_message(settings: Settings, team_id: str, draft: str) -> dict[str, Any]:

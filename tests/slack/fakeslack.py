@@ -181,6 +181,18 @@ class FakeSlack:
             def log_message(self, *args: Any) -> None:
                 pass
 
+            def do_GET(self) -> None:  # noqa: N802
+                """`/_count?method=M&prefix=P`: calls recorded (for a fake in another process)."""
+                url = urlparse(self.path)
+                if url.path != "/_count":
+                    self._send(404, {"ok": False, "error": "not_found"}, {})
+                    return
+                query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                prefix = query.get("prefix", "")
+                found = fake.find(query.get("method", ""), lambda c: str(
+                    c.params.get("_response_id", c.params.get("channel", ""))).startswith(prefix))
+                self._send(200, {"ok": True, "count": len(found)}, {})
+
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode("utf-8")
@@ -332,3 +344,12 @@ class FakeModel:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+if __name__ == "__main__":  # a fake Slack in its own process (the benchmark uses this)
+    import sys
+
+    served = FakeSlack().start()
+    print(served.url, flush=True)
+    sys.stdin.read()  # until the parent closes our stdin
+    served.stop()

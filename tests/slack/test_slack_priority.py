@@ -42,3 +42,37 @@ def test_under_sustained_load_slow_work_still_runs():
     gate.wait_for_quiet()
     assert 0.15 <= time.monotonic() - started < 0.5
     stop.set()
+
+
+def test_while_busy_slow_work_runs_one_job_at_a_time():
+    gate = AckFirst(max_wait=0.05)
+    stop = threading.Event()
+    app = gate.wrap(lambda environ, start_response: stop.wait(5) or [b""])
+    threading.Thread(target=app, args=({}, None), daemon=True).start()
+    time.sleep(0.05)
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    def job():
+        with gate.slow_work():
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            time.sleep(0.05)
+            with lock:
+                running[0] -= 1
+
+    jobs = [threading.Thread(target=job) for _ in range(6)]
+    for j in jobs:
+        j.start()
+    for j in jobs:
+        j.join()
+    assert most[0] == 1  # requests in flight all along: one slow job at a time
+    stop.set()
+    time.sleep(0.05)
+    jobs = [threading.Thread(target=job) for _ in range(6)]
+    for j in jobs:
+        j.start()
+    for j in jobs:
+        j.join()
+    assert most[0] > 1  # quiet again: slow jobs run side by side
