@@ -72,7 +72,7 @@ def _oauth_settings(settings: Settings, slack: SlackSettings):
 def build_app(settings: Settings, slack: SlackSettings) -> App:
     """The Bolt app for `slack.mode`; raises ConfigError when Slack rejects the bot token."""
     store.prepare(settings.db_path)
-    _prepare_knowledge(settings)
+    _prepare_database(settings)
     kwargs: dict = {
         "name": "cio-coach",
         "signing_secret": slack.signing_secret,
@@ -114,19 +114,22 @@ def _bolt_logger() -> logging.Logger:
     return logger
 
 
-def _prepare_knowledge(settings: Settings) -> None:
-    """Build (or refresh) the knowledge index before serving, once, rather than in the first
-    burst of concurrent requests, which would all try to build it at the same time."""
+def _prepare_database(settings: Settings) -> None:
+    """Create the team-terms tables and build (or refresh) the knowledge index before
+    serving, once, rather than in the first burst of concurrent requests, which would all
+    try to create them at the same time."""
     from bot.db import open_db
+    from bot.jargon.store import ensure_schema
     from bot.knowledge import ensure_index
 
     # A connection of its own, closed here: `serve --http` forks its workers after this.
     db = open_db(settings.db_path)
     try:
+        ensure_schema(db)
         ensure_index(db, settings.knowledge_dir)
     except Exception:
-        log.exception("could not prepare the knowledge index; questions will be "
-                      "answered with an apology until it can be built")
+        log.exception("could not prepare the database; requests that need the knowledge "
+                      "index or team terms will get an apology until it can be")
     finally:
         db.close()
 

@@ -11,6 +11,7 @@ Open one connection per request or thread with `connect(path)`; never share one.
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 import threading
 import time
@@ -25,7 +26,8 @@ from bot.answer import Answer, Turn
 from bot.db import migrate, open_db
 
 SCOPE = "slack"
-EVENT_KEEP_SECONDS = 7 * 24 * 3600
+EVENT_KEEP_SECONDS = 7 * 24 * 3600  # Slack retries within minutes; a week is ample
+PRUNE_CHANCE = 0.01
 WEEK_SECONDS = 7 * 24 * 3600
 
 
@@ -111,7 +113,7 @@ def claim_event(db: sqlite_utils.Database, event_id: str, team_id: str = "") -> 
             "INSERT OR IGNORE INTO slack_events (event_id, team_id, received_at) VALUES (?, ?, ?)",
             [event_id, team_id, now])
         claimed = cursor.rowcount == 1
-        if claimed and int(now) % 100 == 0:  # prune now and then, not on every event
+        if claimed and random.random() < PRUNE_CHANCE:  # now and then, not on every event
             db.execute("DELETE FROM slack_events WHERE received_at < ?",
                        [now - EVENT_KEEP_SECONDS])
     return claimed
