@@ -113,10 +113,16 @@ def claim_event(db: sqlite_utils.Database, event_id: str, team_id: str = "") -> 
             "INSERT OR IGNORE INTO slack_events (event_id, team_id, received_at) VALUES (?, ?, ?)",
             [event_id, team_id, now])
         claimed = cursor.rowcount == 1
-        if claimed and random.random() < PRUNE_CHANCE:  # now and then, not on every event
-            db.execute("DELETE FROM slack_events WHERE received_at < ?",
-                       [now - EVENT_KEEP_SECONDS])
+    if claimed and random.random() < PRUNE_CHANCE:  # now and then, not on every event
+        prune_events(db, now - EVENT_KEEP_SECONDS)
     return claimed
+
+
+def prune_events(db: sqlite_utils.Database, older_than: float) -> int:
+    """Forget event ids received before `older_than`; returns how many."""
+    with db.conn:
+        return db.execute("DELETE FROM slack_events WHERE received_at < ?",
+                          [older_than]).rowcount
 
 
 # --- answers, conversations, questions -----------------------------------------------

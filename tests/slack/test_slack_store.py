@@ -35,6 +35,14 @@ def test_an_event_stays_claimed_after_a_restart(tmp_path):
     assert out.strip() == "False"
 
 
+def test_old_event_ids_are_pruned(tmp_path):
+    with store.connect(tmp_path / "s.db") as db:
+        assert store.claim_event(db, "EvOld") and store.claim_event(db, "EvNew")
+        db.execute("UPDATE slack_events SET received_at = 0 WHERE event_id = 'EvOld'")
+        assert store.prune_events(db, time.time() - store.EVENT_KEEP_SECONDS) == 1
+        assert store.claim_event(db, "EvOld") and not store.claim_event(db, "EvNew")
+
+
 def test_history_feedback_and_most_asked(tmp_path):
     path = tmp_path / "s.db"
     answer = Answer("How do I start?", True, "“Begin with people.” [1]",
