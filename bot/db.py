@@ -8,10 +8,12 @@ processes (CLI, Slack workers) can share the file.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
@@ -93,20 +95,48 @@ def connect(path: Path | str) -> sqlite3.Connection:
         return _connect(path)
 
 
+@contextmanager
+def schema_lock(db: AnyDb) -> Iterator[None]:
+    """Serialise schema changes and re-indexing across threads and processes.
+
+    SQLite's own locks do not cover a read-decide-write sequence that sqlite-utils splits
+    into several transactions, so a lock file beside the database does.
+    """
+    row = raw_connection(db).execute("PRAGMA database_list").fetchone()
+    path = row[2] if row else ""
+    if not path:  # an in-memory database belongs to one connection
+        yield
+        return
+    with open(f"{path}.lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _applied(db: AnyDb, scope: str) -> set[str]:
+    return {row[0] for row in db.execute(
+        "SELECT name FROM _migrations WHERE scope = ?", [scope]).fetchall()}
+
+
 def migrate(db: AnyDb, scope: str, migrations: Iterable[Migration]) -> None:
     """Apply, in order, the migrations of `scope` that have not been applied yet."""
+    migrations = list(migrations)
     db.execute(
         "CREATE TABLE IF NOT EXISTS _migrations ("
         " scope TEXT NOT NULL, name TEXT NOT NULL, applied_at REAL NOT NULL,"
         " PRIMARY KEY (scope, name))"
     )
-    done = {row[0] for row in db.execute(
-        "SELECT name FROM _migrations WHERE scope = ?", [scope]).fetchall()}
-    for fn in migrations:
-        if fn.__name__ in done:
-            continue
+    if all(fn.__name__ in _applied(db, scope) for fn in migrations):
+        return
+    with schema_lock(db):
+        done = _applied(db, scope)  # another process may have got here first
         udb = as_database(db)
-        with udb.conn:
-            fn(udb)
-            udb.execute("INSERT INTO _migrations (scope, name, applied_at) VALUES (?, ?, ?)",
-                       [scope, fn.__name__, time.time()])
+        for fn in migrations:
+            if fn.__name__ in done:
+                continue
+            with udb.conn:
+                fn(udb)
+                udb.execute("INSERT INTO _migrations (scope, name, applied_at) "
+                            "VALUES (?, ?, ?)", [scope, fn.__name__, time.time()])

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.db import AnyDb, as_database, migrate, raw_connection
+from bot.db import AnyDb, as_database, migrate, raw_connection, schema_lock
 from bot.text import content_stems, split_sentences, stems, stopwords
 
 if TYPE_CHECKING:
@@ -251,6 +251,16 @@ def _unchanged(row: dict | None, path: Path) -> bool | None:
     return None
 
 
+def _known_documents(conn) -> dict[str, dict]:
+    return {row[0]: dict(zip(_DOC_COLUMNS, row, strict=True)) for row in conn.execute(
+        f"SELECT {', '.join(_DOC_COLUMNS)} FROM documents")}
+
+
+def _pending(files: dict[str, Path], known: dict[str, dict]) -> tuple[list[Path], list[str]]:
+    todo = [p for name, p in files.items() if _unchanged(known.get(name), p) is not True]
+    return todo, [name for name in known if name not in files]
+
+
 def ensure_index(db: AnyDb, knowledge_dir: Path,
                  progress: Callable[[int, int, str], None] | None = None) -> IndexReport:
     """Bring the index up to date with the knowledge folder; cheap when nothing changed
@@ -260,33 +270,32 @@ def ensure_index(db: AnyDb, knowledge_dir: Path,
     ensure_schema(db)
     conn = raw_connection(db)
     files = {p.name: p for p in source_files(knowledge_dir)}
-    known = {row[0]: dict(zip(_DOC_COLUMNS, row, strict=True)) for row in conn.execute(
-        f"SELECT {', '.join(_DOC_COLUMNS)} FROM documents")}
-    todo = [p for name, p in files.items() if _unchanged(known.get(name), p) is not True]
-    removed = [name for name in known if name not in files]
+    known = _known_documents(conn)
     added: list[str] = []
     updated: list[str] = []
-    if todo or removed:
-        udb = as_database(db)
-        with udb.conn:
-            udb.execute("SAVEPOINT reindex")
-            for done, path in enumerate(todo):
-                if progress:
-                    progress(done, len(todo), path.name)
-                sha = hashlib.sha256(path.read_bytes()).hexdigest()
-                row = known.get(path.name)
-                if row and row["sha256"] == sha and row["index_version"] == INDEX_VERSION:
-                    stat = path.stat()  # touched, not changed: remember the new mtime
-                    udb["documents"].update(path.name, {"mtime": stat.st_mtime,
-                                                        "size": stat.st_size})
-                    continue
-                _index_document(udb, path, sha)
-                (updated if row else added).append(path.name)
-            for name in removed:
-                _remove_passages(udb, name)
-                udb["documents"].delete(name)
-            _update_stats(udb)
-            udb.execute("RELEASE reindex")
+    removed: list[str] = []
+    if any(_pending(files, known)):
+        with schema_lock(db):
+            known = _known_documents(conn)  # another process may have indexed meanwhile
+            todo, removed = _pending(files, known)
+            udb = as_database(db)
+            with udb.conn:
+                for done, path in enumerate(todo):
+                    if progress:
+                        progress(done, len(todo), path.name)
+                    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                    row = known.get(path.name)
+                    if row and row["sha256"] == sha and row["index_version"] == INDEX_VERSION:
+                        stat = path.stat()  # touched, not changed: remember the new mtime
+                        udb["documents"].update(path.name, {"mtime": stat.st_mtime,
+                                                            "size": stat.st_size})
+                        continue
+                    _index_document(udb, path, sha)
+                    (updated if row else added).append(path.name)
+                for name in removed:
+                    _remove_passages(udb, name)
+                    udb["documents"].delete(name)
+                _update_stats(udb)
     documents, passages = conn.execute(
         "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM passages)").fetchone()
     return IndexReport(documents=documents, passages=passages, added=added, updated=updated,

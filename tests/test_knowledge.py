@@ -119,3 +119,34 @@ def _assert_vocabulary_matches_passages(db) -> None:
     for (stems,) in db.execute("SELECT stems FROM passages"):
         expected.update(set(stems.split()))
     assert dict(db.execute("SELECT term, df FROM vocabulary").fetchall()) == dict(expected)
+
+
+def test_concurrent_first_runs_build_one_consistent_index(kb_dir: Path, db_path: Path):
+    """Several threads meeting a fresh database: one migrates and indexes, none fails."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.db import connect
+
+    def first_run(_):
+        return ensure_index(connect(db_path), kb_dir).passages
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        counts = list(pool.map(first_run, range(6)))
+    db = open_db(db_path)
+    assert len(set(counts)) == 1 and counts[0] == db["passages"].count > 0
+    assert db["documents"].count == 2
+    _assert_vocabulary_matches_passages(db)
+
+
+def test_concurrent_cli_processes_share_a_fresh_database(run_cli, db_path: Path):
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIO_COACH_")}
+    env["CIO_COACH_DB"] = str(db_path)
+    procs = [subprocess.Popen([sys.executable, "-m", "bot", "ask", "--json", "Who is Steve?"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for _ in range(4)]
+    results = [p.communicate(timeout=60) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in results]
+    assert open_db(db_path)["documents"].count == 2
