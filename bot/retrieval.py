@@ -35,9 +35,8 @@ MIN_COVERAGE = 0.22
 W_PASSAGE, W_COVERAGE, W_SENTENCE, W_SECTION = 0.9, 0.3, 0.45, 0.10
 PAIR_DISCOUNT = 0.85
 RERANK = 20  # passages that get sentence-level scoring
-# A word in more than this share of passages (and more than the floor) is too common to
-# select candidates by.
-COMMON_DF_SHARE, COMMON_DF_FLOOR = 0.005, 50
+# Candidate selection reads at most this many postings (share of the passages, floor).
+POSTINGS_SHARE, POSTINGS_FLOOR = 0.01, 1000
 
 
 @dataclass(frozen=True)
@@ -190,16 +189,20 @@ class Retriever:
             list(terms)).fetchall())
 
     def _candidates(self, terms: set[str], df: dict[str, int], n: int) -> list[dict]:
-        """Passages that contain the question's selective words, FTS5's BM25 first.
+        """Passages that contain the question's most selective words, FTS5's BM25 first.
 
-        In a large corpus, words in more than a few percent of the passages (the likes of
-        "CIO") are left out of the match: ranking every passage that contains them is what
-        costs time, and they cannot lift a passage that lacks the rarer words anyway.
+        Ranking every passage that contains a common word (the likes of "CIO") is what
+        costs time in a large corpus, and such a word cannot lift a passage that lacks the
+        rarer ones anyway: words join the match rarest first, within a budget of postings.
         """
-        limit = max(COMMON_DF_FLOOR, COMMON_DF_SHARE * n)
-        chosen = [t for t in terms if 0 < df.get(t, 0) <= limit]
-        if not chosen:
-            chosen = sorted((t for t in terms if df.get(t)), key=df.__getitem__)[:2]
+        budget = max(POSTINGS_FLOOR, POSTINGS_SHARE * n)
+        chosen: list[str] = []
+        postings = 0
+        for term in sorted((t for t in terms if df.get(t)), key=df.__getitem__):
+            if len(chosen) >= 2 and postings + df[term] > budget:
+                break
+            chosen.append(term)
+            postings += df[term]
         if not chosen:
             return []
         match = " OR ".join(f'"{t}"' for t in sorted(chosen))
