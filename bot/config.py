@@ -21,12 +21,17 @@ def default_db_path() -> Path:
     return Path(user_data_dir("cio-coach", appauthor=False)) / "cio-coach.db"
 
 
-def _load_dotenv() -> None:
+def _with_dotenv(environ: dict[str, str]) -> dict[str, str]:
+    """The environment over `.env` in the working directory; an empty variable counts as
+    unset, so it does not hide the file's value."""
     env_file = Path.cwd() / ".env"
-    if env_file.is_file():
-        from dotenv import load_dotenv
+    if not env_file.is_file():
+        return environ
+    from dotenv import dotenv_values
 
-        load_dotenv(env_file, override=False)
+    merged = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
+    merged.update((k, v) for k, v in environ.items() if v != "" or k not in merged)
+    return merged
 
 
 def _float(environ: dict[str, str], name: str, default: float) -> float:
@@ -67,9 +72,7 @@ class Settings:
 
 def load_settings(environ: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
     if environ is None:
-        if dotenv:
-            _load_dotenv()
-        environ = dict(os.environ)
+        environ = _with_dotenv(dict(os.environ)) if dotenv else dict(os.environ)
     db = environ.get("CIO_COACH_DB", "").strip()
     return Settings(
         db_path=Path(db).expanduser() if db else default_db_path(),

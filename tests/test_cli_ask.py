@@ -95,3 +95,19 @@ def test_index_command_reports_and_is_incremental(run_cli):
     assert second["added"] == second["updated"] == second["removed"] == []
     rebuilt = json.loads(run_cli("index", "--rebuild", "--json").stdout)
     assert len(rebuilt["added"]) == 2 and rebuilt["passages"] == data["passages"]
+
+
+def test_settings_come_from_dotenv_in_the_working_directory(run_cli, tmp_path):
+    target = tmp_path / "from-dotenv.db"
+    (tmp_path / ".env").write_text(f"CIO_COACH_DB={target}\nLOG_LEVEL=warning\n")
+    env = {"CIO_COACH_DB": ""}  # unset in the environment: .env decides
+    proc = run_cli("index", "--json", env=env)
+    assert proc.returncode == 0, proc.stderr_text
+    assert json.loads(proc.stdout)["database"] == str(target)
+    assert target.exists()
+
+
+def test_bad_setting_is_one_line_naming_the_variable(run_cli):
+    proc = run_cli("ask", "Who is Steve Williams?", env={"LLM_TIMEOUT": "soon"})
+    assert proc.returncode == 2
+    assert "LLM_TIMEOUT" in proc.stderr_text and "Traceback" not in proc.stderr_text
