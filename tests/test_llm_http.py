@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.jargon
 from bot.answer import Answer, Citation, Turn
 from bot.config import load_settings
 from bot.llm import ModelError, ModelTimeout, get_model
@@ -386,3 +387,46 @@ def test_jargon_sense_without_a_working_model(silent_endpoint, tmp_path):
 
     assert judge_sense("cloud", "m", "s", load_settings({})) is None
     assert judge_sense("cloud", "m", "s", _settings(silent_endpoint, tmp_path, 1.0)) is None
+
+
+# --- the model judges the word senses the jargon check was unsure of ----------------------
+
+def test_model_drops_an_unsure_finding_it_calls_everyday_english(endpoint, tmp_path):
+    from bot.llm.sense import judge_report
+
+    report = bot.jargon.check("Please migrate the files before Friday.")
+    assert [(f.term, f.uncertain) for f in report.findings] == [("migrate", True)]
+    endpoint.reply = "no"
+    judged = judge_report(report, _settings(endpoint.url, tmp_path))
+    assert judged.findings == [] and [f.term for f in judged.considered] == ["migrate"]
+    assert judged.rewrite == judged.text
+    assert "Sentence: Please migrate the files before Friday." in endpoint.prompt()
+
+
+def test_model_restores_a_finding_the_check_dropped_on_weak_evidence(endpoint, tmp_path):
+    from bot.llm.sense import judge_report
+
+    report = bot.jargon.check("We will patch it tonight.")
+    assert report.findings == [] and [f.term for f in report.considered] == ["patch"]
+    endpoint.reply = "Yes."
+    judged = judge_report(report, _settings(endpoint.url, tmp_path))
+    assert [(f.term, f.uncertain) for f in judged.findings] == [("patch", False)]
+    assert judged.density > 0
+
+
+def test_unusable_judgement_keeps_the_checks_own_decision(silent_endpoint, tmp_path):
+    from bot.llm.sense import judge_report
+
+    report = bot.jargon.check("Please migrate the files. We will patch it tonight.")
+    judged = judge_report(report, _settings(silent_endpoint, tmp_path, timeout=1.0))
+    assert [f.term for f in judged.findings] == ["migrate"]
+    assert [f.term for f in judged.considered] == ["patch"]
+
+
+def test_check_cli_asks_the_model_about_unsure_senses(endpoint, tmp_path):
+    endpoint.reply = "no"
+    proc = _cli(["check", "--json", "Please migrate the files."],
+                _cli_env(endpoint.url, tmp_path), tmp_path)
+    assert proc.returncode == 0, proc.stderr  # the only finding was judged everyday English
+    assert json.loads(proc.stdout)["findings"] == []
+    assert len(endpoint.requests) == 1

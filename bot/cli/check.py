@@ -53,14 +53,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.jsonl:
         if args.text is not None:
             raise InputError("--jsonl reads drafts from stdin; give no text argument")
-        return run_jsonl(sys.stdin.buffer, sys.stdout, load_checker(settings,
-                                                                    not args.no_team_terms))
+        return run_jsonl(sys.stdin.buffer, sys.stdout,
+                         load_checker(settings, not args.no_team_terms), _model_judge(settings))
     if args.text is None:
         raise InputError('give the draft to check, or "-" to read it from stdin')
     text = text_argument(args.text, what="the draft", max_bytes=MAX_DRAFT_BYTES)
     from bot.jargon import check, format_text
 
     report = check(text, checker=load_checker(settings, not args.no_team_terms))
+    judge = _model_judge(settings)
+    if judge:
+        report = judge(report)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
@@ -87,7 +90,16 @@ def _draft_from_line(raw: bytes) -> str:
     return text
 
 
-def run_jsonl(stdin, stdout, checker) -> int:
+def _model_judge(settings: Settings):
+    """With a model configured, it decides the word senses the check was unsure of."""
+    if not settings.model_configured:
+        return None
+    from bot.llm.sense import judge_report
+
+    return lambda report: judge_report(report, settings)
+
+
+def run_jsonl(stdin, stdout, checker, judge=None) -> int:
     from bot.jargon import check
 
     dumps = json.dumps
@@ -96,7 +108,8 @@ def run_jsonl(stdin, stdout, checker) -> int:
         if not raw.strip():
             continue
         try:
-            result = check(_draft_from_line(raw), checker=checker).to_json()
+            report = check(_draft_from_line(raw), checker=checker)
+            result = (judge(report) if judge else report).to_json()
         except InputError as exc:
             result = {"error": str(exc)}
         write(dumps(result, ensure_ascii=False) + "\n")

@@ -162,6 +162,16 @@ def build_report(scan: Scan) -> Report:
                   words=scan.words, considered=scan.considered, note=note)
 
 
+def with_findings(report: Report, findings: list[Finding],
+                  considered: list[Finding]) -> Report:
+    """The same report after another judge (a model) kept or dropped some findings."""
+    findings = sorted(findings, key=lambda f: (f.start, f.end))
+    density = round(len(findings) / report.words, 3) if report.words else 0.0
+    return Report(text=report.text, findings=findings, density=density, grade=report.grade,
+                  rewrite=rewrite(report.text, findings), words=report.words,
+                  considered=considered, note=report.note)
+
+
 def marked_text(report: Report) -> str:
     """The draft with each finding in [brackets] followed by its number."""
     out, pos = [], 0

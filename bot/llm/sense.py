@@ -16,12 +16,15 @@ from bot.llm.prompts import JARGON_SENSE, PromptError, render_prompt
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.jargon import Finding, Report
     from bot.llm import Model
 
 log = logging.getLogger("cio_coach.llm")
 
 SENSE_MAX_TOKENS = 4
+MAX_JUDGEMENTS = 8  # per draft: each is a model call
 _VERDICT = re.compile(r"^\W*(yes|no)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 
 
 def judge_sense(term: str, meaning: str, sentence: str, settings: Settings, *,
@@ -43,3 +46,41 @@ def judge_sense(term: str, meaning: str, sentence: str, settings: Settings, *,
         log.info("jargon sense judgement for %r unclear: %r", term, reply[:80])
         return None
     return match.group(1).lower() == "yes"
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of `text` that holds [start, end)."""
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    return text[before[-1] if before else 0:after.end() if after else len(text)].strip()
+
+
+def judge_report(report: Report, settings: Settings, *, model: Model | None = None) -> Report:
+    """Let the model decide the findings the check was unsure of.
+
+    Unsure findings the model calls everyday English are dropped; findings the check
+    dropped on weak evidence and the model calls IT jargon come back. Without a model, or
+    without a usable answer, the check's own decision stands.
+    """
+    doubtful = [f for f in report.findings if f.uncertain] + list(report.considered)
+    model = model or (get_model(settings) if doubtful else None)
+    if model is None:
+        return report
+    kept = [f for f in report.findings if not f.uncertain]
+    dropped: list[Finding] = []
+    for n, finding in enumerate(doubtful):
+        verdict = None
+        if n < MAX_JUDGEMENTS:
+            verdict = judge_sense(finding.term, finding.explanation,
+                                  sentence_around(report.text, finding.start, finding.end),
+                                  settings, model=model)
+        was_flagged = finding in report.findings
+        if verdict is not None:
+            finding.uncertain = False
+        if verdict is True or (verdict is None and was_flagged):
+            kept.append(finding)
+        else:
+            dropped.append(finding)
+    from bot.jargon.report import with_findings
+
+    return with_findings(report, kept, dropped)

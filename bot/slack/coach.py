@@ -155,7 +155,12 @@ def check_draft(settings: Settings, team_id: str, draft: str):
     from bot.jargon import check
 
     with ack_first.slow_work():
-        return check(draft, checker=team_checker(settings, team_id))
+        report = check(draft, checker=team_checker(settings, team_id))
+        if settings.model_configured:
+            from bot.llm.sense import judge_report
+
+            report = judge_report(report, settings)
+        return report
 
 
 def jargon_message(settings: Settings, team_id: str, draft: str) -> dict[str, Any]:
