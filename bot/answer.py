@@ -7,8 +7,13 @@ configured, `bot.llm.grounded.generate_answer` may phrase it, under the groundin
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.db import AnyDb
 
 
 @dataclass
@@ -64,8 +69,8 @@ RELATIVE_CUTOFF = 0.6  # further passages are cited only when nearly as good as 
 VAGUE_FOLLOW_UP_CONCEPTS = 2
 
 
-def answer_question(question: str, settings, *, db=None, history: list[Turn] | None = None,
-                    k: int = 5) -> Answer:
+def answer_question(question: str, settings: Settings, *, db: AnyDb | None = None,
+                    history: list[Turn] | None = None, k: int = 5) -> Answer:
     """The cited answer to `question` (quotes; phrased by a model when one is configured)."""
     from bot.db import connect
     from bot.knowledge import ensure_index
@@ -76,8 +81,9 @@ def answer_question(question: str, settings, *, db=None, history: list[Turn] | N
     ensure_index(db, settings.knowledge_dir)
     retriever = Retriever(db, settings.knowledge_dir)
     result = retriever.search(question, k=k)
-    if history and len(result.concepts) < VAGUE_FOLLOW_UP_CONCEPTS:
-        # "why?", "give me an example": the earlier question carries the topic.
+    if history and _is_follow_up(question, result, settings.knowledge_dir):
+        # "why?", "can you give me an example of that?": the earlier question carries the
+        # topic.
         result = retriever.search(f"{history[-1].question} {question}", k=k)
         result.question = question
     quoted = quoted_answer(result, db)
@@ -86,6 +92,16 @@ def answer_question(question: str, settings, *, db=None, history: list[Turn] | N
 
         return generate_answer(quoted, settings, history=history)
     return quoted
+
+
+def _is_follow_up(question: str, result, knowledge_dir) -> bool:
+    """Too vague to stand alone, or not covered alone and worded as a follow-up."""
+    from bot.text import follow_up_words, words
+
+    if len(result.concepts) < VAGUE_FOLLOW_UP_CONCEPTS:
+        return True
+    return not result.confident and not follow_up_words(knowledge_dir).isdisjoint(
+        words(question))
 
 
 def quoted_answer(result, db=None) -> Answer:
@@ -136,10 +152,8 @@ def decline_message(db=None) -> str:
     return msg
 
 
-def _topics(db, limit: int = 6) -> list[str]:
+def _topics(db: AnyDb, limit: int = 6) -> list[str]:
     """Section names of the knowledge base: what the texts are about."""
-    import re
-
     rows = db.execute("SELECT DISTINCT section FROM passages WHERE section != '' "
                       "ORDER BY source, ord").fetchall()
     out = []

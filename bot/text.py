@@ -53,6 +53,14 @@ def stopwords(knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> frozenset[str]:
     return frozenset(items)
 
 
+@lru_cache(maxsize=4)
+def follow_up_words(knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> frozenset[str]:
+    path = knowledge_dir / "retrieval" / "follow-up-words.tsv"
+    if not path.is_file():
+        path = DEFAULT_KNOWLEDGE_DIR / "retrieval" / "follow-up-words.tsv"
+    return frozenset(w.lower() for line in load_word_list(path) for w in line.split())
+
+
 def content_stems(text: str, stop: frozenset[str]) -> list[str]:
     return [s for s in stems(text) if s not in stop]
 

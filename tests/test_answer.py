@@ -63,6 +63,19 @@ def test_vague_follow_up_uses_the_earlier_question(settings):
     assert "turnover" in follow.citations[0].text
 
 
+def test_wordy_follow_up_leans_on_the_thread_but_new_topics_stand_alone(settings):
+    history = [Turn("How can I reduce staff turnover in my IT department?", "...")]
+    follow = answer_question("Can you give me a concrete example of that?", settings,
+                             history=history)
+    assert follow.answered and "turnover" in follow.citations[0].text
+    new_topic = answer_question("How should a CIO treat the doorman?", settings,
+                                history=history)
+    assert "doorman" in new_topic.citations[0].text
+    off_topic = answer_question("What is the weather in Paris tomorrow?", settings,
+                                history=history)
+    assert not off_topic.answered
+
+
 def _score(rows, settings):
     db = open_db(settings.db_path)
     hit1 = hit3 = declined_wrongly = answered_wrongly = 0
