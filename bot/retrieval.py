@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bot.db import AnyDb
 from bot.knowledge import decode_sentences
-from bot.text import content_stems, load_word_list, stem, stopwords, words
+from bot.text import content_stems, load_word_list, stem, stopwords, word_frequencies, words
 
 RELATED_WEIGHT = 0.6
 K1, B = 1.2, 0.75
@@ -55,20 +55,6 @@ class Concept:
         object.__setattr__(self, "single",
                            frozenset(alt[0] for alt in self.related if len(alt) == 1))
         object.__setattr__(self, "multi", tuple(alt for alt in self.related if len(alt) > 1))
-
-
-@lru_cache(maxsize=4)
-def word_frequencies(knowledge_dir: Path) -> dict[str, float]:
-    path = knowledge_dir / "retrieval" / "word-frequency.tsv"
-    if not path.is_file():
-        return {}
-    freqs = {}
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.startswith("#"):
-                word, _, zipf = line.partition("\t")
-                freqs[word] = float(zipf)
-    return freqs
 
 
 def specificity(word: str, knowledge_dir: Path) -> float:

@@ -61,6 +61,26 @@ def follow_up_words(knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> frozenset[st
     return frozenset(w.lower() for line in load_word_list(path) for w in line.split())
 
 
+@lru_cache(maxsize=4)
+def word_frequencies(knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> dict[str, float]:
+    """How common English words are (Zipf scale: 7 "the", 3 rare), from the data file."""
+    path = knowledge_dir / "retrieval" / "word-frequency.tsv"
+    if not path.is_file():
+        return {}
+    freqs = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                word, _, zipf = line.partition("\t")
+                freqs[word] = float(zipf)
+    return freqs
+
+
+def is_common_word(word: str, min_zipf: float = 3.5) -> bool:
+    """An everyday English word ("urgent", "note"), whatever its case."""
+    return word_frequencies().get(word.lower(), 0.0) >= min_zipf
+
+
 def content_stems(text: str, stop: frozenset[str]) -> list[str]:
     return [s for s in stems(text) if s not in stop]
 

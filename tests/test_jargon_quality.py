@@ -111,10 +111,10 @@ def _overlaps(a, b) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _score():
+def _score(drafts=DRAFTS):
     tp = fn = fp = total = ok_hits = 0
     notes = []
-    for tag, text, flag, either, ok in DRAFTS:
+    for tag, text, flag, either, ok in drafts:
         found = [(f.start, f.end) for f in check(text).findings]
         total += len(found)
         labelled = [s for t in flag + either for s in _spans(text, t)]
@@ -149,3 +149,19 @@ def test_own_labelled_drafts_meet_the_quality_bar():
                          [d for d in DRAFTS if d[0] in ("clean", "sense")])
 def test_clean_and_everyday_sense_drafts_have_no_findings(tag, text, flag, either, ok):
     assert [f.term for f in check(text).findings] == []
+
+
+def test_blind_drafts_meet_a_quality_bar():
+    """Drafts written by someone who saw only the eval README and the dev set, never the
+    lists or the code (tests/data/drafts_blind.jsonl). Some of their misses became list
+    entries, so this is no longer fully blind: the bar is below the dev set's."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "drafts_blind.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    drafts = [(r["tag"], r["text"], r["flag"], r["either"], r["ok"]) for r in rows]
+    recall, precision, ok_hits, notes = _score(drafts)
+    assert recall >= 0.88, notes
+    assert precision >= 0.93, notes
+    assert ok_hits <= 1, notes

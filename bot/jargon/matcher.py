@@ -31,6 +31,7 @@ DEFINITION_HINT_RE = re.compile(r"\(|stands for|means|short for|abbreviation|\bo
 NEAR_WINDOW = 10  # words either side that count as "near" for weak cues
 SHOUTING_RUN = 3  # this many upper-case words in a row are emphasis, not acronyms
 MAX_JOINED_PARTS = 3
+SHOUTED_MIN_LETTERS = 4  # "SAP", "WAN", "CAB" are short words too, but acronyms here
 MAX_GAP = 4  # characters between the words of a phrase ("go - live", "data\nwarehouse")
 # "roll it back": a pronoun may sit inside a two-word phrasal verb
 PARTICLES = frozenset(["back", "up", "down", "over", "out", "off", "in", "on"])
@@ -294,7 +295,7 @@ class Checker:
             if used[k] or word.islower() or not (word[0].isupper() or word[0].isdigit()):
                 continue
             core = looks_like_acronym(word)
-            if not core or core in self.allowed or core in defined:
+            if not core or core in self.allowed or core in defined or _shouted(core):
                 continue
             if runs is None:
                 runs = _caps_runs(words)
@@ -329,6 +330,15 @@ class Checker:
         return Finding(start, end, text[start:end], term.kind, term.suggestion, term.why,
                        term.severity, entry=term.term, category=term.category, tag=form.tag,
                        word=form.word, pos=term.pos, canonical=form.canonical)
+
+
+def _shouted(core: str) -> bool:
+    """"URGENT", "NOTE": an everyday word written in capitals for emphasis."""
+    if len(core) < SHOUTED_MIN_LETTERS or not core.isalpha():
+        return False
+    from bot.text import is_common_word
+
+    return is_common_word(core)
 
 
 def _acronym_core(word: str) -> str:
