@@ -26,7 +26,15 @@ from pathlib import Path
 
 from bot.db import AnyDb
 from bot.knowledge import decode_sentences
-from bot.text import content_stems, load_word_list, stem, stopwords, word_frequencies, words
+from bot.text import (
+    content_stems,
+    load_word_list,
+    retrieval_data,
+    stem,
+    stopwords,
+    word_frequencies,
+    words,
+)
 
 RELATED_WEIGHT = 0.6
 K1, B = 1.2, 0.75
@@ -107,7 +115,7 @@ def _member_stems(member: str, stop: frozenset[str]) -> tuple[str, ...]:
 
 @lru_cache(maxsize=4)
 def related_groups(knowledge_dir: Path) -> tuple[tuple[tuple[str, ...], ...], ...]:
-    path = knowledge_dir / "retrieval" / "related-terms.tsv"
+    path = retrieval_data(knowledge_dir, "related-terms.tsv")
     if not path.is_file():
         return ()
     stop = stopwords(knowledge_dir)

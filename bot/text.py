@@ -39,12 +39,17 @@ def load_word_list(path: Path) -> list[str]:
     return out
 
 
+def retrieval_data(knowledge_dir: Path, name: str) -> Path:
+    """A data file of `knowledge/retrieval/`; a knowledge folder without one (a deployment
+    that only brings its own texts) falls back to the repository's."""
+    path = knowledge_dir / "retrieval" / name
+    return path if path.is_file() else DEFAULT_KNOWLEDGE_DIR / "retrieval" / name
+
+
 @lru_cache(maxsize=4)
 def stopwords(knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> frozenset[str]:
     """Stems of words that carry no topic (function words and question words)."""
-    path = knowledge_dir / "retrieval" / "stopwords.tsv"
-    if not path.is_file():
-        path = DEFAULT_KNOWLEDGE_DIR / "retrieval" / "stopwords.tsv"
+    path = retrieval_data(knowledge_dir, "stopwords.tsv")
     items: set[str] = set()
     for line in load_word_list(path):
         for w in line.split():
@@ -55,18 +60,14 @@ def stopwords(knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> frozenset[str]:
 
 @lru_cache(maxsize=4)
 def follow_up_words(knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> frozenset[str]:
-    path = knowledge_dir / "retrieval" / "follow-up-words.tsv"
-    if not path.is_file():
-        path = DEFAULT_KNOWLEDGE_DIR / "retrieval" / "follow-up-words.tsv"
+    path = retrieval_data(knowledge_dir, "follow-up-words.tsv")
     return frozenset(w.lower() for line in load_word_list(path) for w in line.split())
 
 
 @lru_cache(maxsize=4)
 def word_frequencies(knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> dict[str, float]:
     """How common English words are (Zipf scale: 7 "the", 3 rare), from the data file."""
-    path = knowledge_dir / "retrieval" / "word-frequency.tsv"
-    if not path.is_file():
-        return {}
+    path = retrieval_data(knowledge_dir, "word-frequency.tsv")
     freqs = {}
     with path.open(encoding="utf-8") as fh:
         for line in fh:
