@@ -117,3 +117,16 @@ def test_blind_set_quality(settings):
     hit1, hit3, declined, answered = _score(_rows(BLIND), settings)
     assert hit1 >= 0.65 and hit3 >= 0.85
     assert declined <= 2 and answered == 0
+
+
+def test_a_knowledge_folder_of_texts_only_uses_the_shipped_retrieval_data(tmp_path, db_path):
+    from bot.config import DEFAULT_KNOWLEDGE_DIR, load_settings
+
+    own = tmp_path / "own-knowledge"
+    own.mkdir()
+    text = (DEFAULT_KNOWLEDGE_DIR / "six-experiences-of-the-best-cio.txt").read_text()
+    (own / "advice.txt").write_text(text, encoding="utf-8")
+    settings = load_settings({"CIO_COACH_DB": str(db_path), "CIO_COACH_KNOWLEDGE": str(own)})
+    answer = answer_question("My ex-boss now works for me. How do I treat him?", settings)
+    assert answer.answered
+    assert "former bosses" in answer.citations[0].text
