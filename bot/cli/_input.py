@@ -9,12 +9,6 @@ class InputError(ValueError):
     """Bad input from the user: shown as one line on stderr, exit status 2."""
 
 
-def read_bytes_limited(stream, limit: int) -> bytes:
-    """Read at most `limit` + 1 bytes so an oversized paste is detected without hoarding it."""
-    data = stream.read(limit + 1)
-    return data
-
-
 def decode_utf8(data: bytes, what: str) -> str:
     try:
         return data.decode("utf-8")
@@ -38,7 +32,8 @@ def text_argument(value: str, *, what: str, max_bytes: int) -> str:
     Raises InputError for empty, oversized, binary or undecodable input.
     """
     if value == "-":
-        data = read_bytes_limited(sys.stdin.buffer, max_bytes)
+        # One byte past the limit tells an oversized paste without reading all of it.
+        data = sys.stdin.buffer.read(max_bytes + 1)
         if len(data) > max_bytes:
             raise InputError(f"{what} is too long (over {max_bytes // 1_000_000 or 1} MB)"
                              if max_bytes >= 1_000_000 else
