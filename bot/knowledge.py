@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 SOURCE_SUFFIXES = (".md", ".txt")
 # Bump when splitting or stemming changes: every document is then re-indexed.
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 MAX_HEADING_CHARS = 100
 
 

@@ -13,6 +13,7 @@ from bot.config import DEFAULT_KNOWLEDGE_DIR
 _WORD = re.compile(r"[a-z0-9]+")
 # A sentence ends at . ! ? ; or a line break, followed by space; quotes may close it.
 _SENTENCE_END = re.compile(r"(?<=[.!?;])([\"'”’)]*)\s+|\n\s*")
+_LIST_NUMBER = re.compile(r"\d{1,3}[.)]")
 _stemmer = Stemmer.Stemmer("english")
 
 
@@ -95,11 +96,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         spans.append((start, m.start() + len(closing) if closing is not None else m.start()))
         start = m.end()
     spans.append((start, len(text)))
-    out = []
+    out: list[tuple[int, int]] = []
     for a, b in spans:
         chunk = text[a:b]
         lead = len(chunk) - len(chunk.lstrip())
         trail = len(chunk.rstrip())
-        if trail > lead:
+        if trail <= lead:
+            continue
+        if out and _LIST_NUMBER.fullmatch(text[out[-1][0]:out[-1][1]]):
+            out[-1] = (out[-1][0], a + trail)  # "3." numbers the sentence after it
+        else:
             out.append((a + lead, a + trail))
     return out
