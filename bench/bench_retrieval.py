@@ -29,7 +29,8 @@ from bot.text import content_stems, stopwords
 REPO = Path(__file__).resolve().parent.parent
 QUESTION_SETS = [REPO.parent / "shared" / "eval" / "questions_dev.jsonl",
                  REPO / "tests" / "data" / "questions_paraphrased.jsonl",
-                 REPO / "tests" / "data" / "questions_blind.jsonl"]
+                 REPO / "tests" / "data" / "questions_blind.jsonl",
+                 REPO / "tests" / "data" / "questions_blind2.jsonl"]
 
 
 def _rows() -> list[dict]:
@@ -93,7 +94,7 @@ def quality_table(db, kb: Path) -> None:
     }
     print(f"\n## Quality on {sum(1 for r in rows if not r.get('abstain'))} answerable and "
           f"{sum(1 for r in rows if r.get('abstain'))} out-of-scope questions "
-          "(dev set + tests/data/questions_paraphrased.jsonl + questions_blind.jsonl)")
+          "(dev set + tests/data/questions_*.jsonl)")
     print(f"{'variant':40} {'hit@1':>6} {'hit@3':>6} {'abstain':>8} {'false-abst':>10}")
     for name, variant in variants.items():
         if isinstance(variant, Signals):
