@@ -152,9 +152,14 @@ def start_app(fake: FakeSlack, tmp: Path, *args: str, **env: str) -> Iterator[Sl
         wait_for_port(port, process, log_path)
         yield SlackApp(f"http://127.0.0.1:{port}", fake, db_path, log_path)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Terminate a server process, killing it if it does not stop in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

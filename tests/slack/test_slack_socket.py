@@ -9,7 +9,7 @@ import time
 
 import pytest
 from fakeslack import FakeSocketMode
-from slackkit import CLI, app_env, event_body, unique
+from slackkit import CLI, app_env, event_body, stop_process, unique
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +28,7 @@ def socket_mode(fake, tmp_path_factory):
             raise RuntimeError(f"no Socket Mode connection: {log_path.read_text()[-3000:]}")
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
         server.stop()
 
 
