@@ -1,40 +1,55 @@
-"""The knowledge base: source texts split into passages, indexed in SQLite (FTS5).
+"""The knowledge index: the passages of the knowledge folder in a SQLite file (FTS5).
 
-Passages follow the texts' structure: a heading belongs with the paragraph it
-introduces, and each passage keeps a locator a person can follow
-("Title › Section › ¶N"). Indexing is incremental: a file whose size, mtime and
-content hash are unchanged is not touched; a changed file is re-indexed and a deleted
-one removed. The full-text table is kept in sync with `passages` by triggers.
+This module owns the index's tables and every query on them; retrieval scores what it
+is handed. The index is derived data: when its schema version changes it is dropped and
+built again from the files. Indexing is incremental: a file whose size, mtime and content
+hash are unchanged is not touched; a changed file is re-indexed and a deleted one removed.
+`rebuild` starts every table afresh.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
+import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from bot.db import AnyDb, as_database, migrate, raw_connection, schema_lock
+from bot.db import connect_sqlite, file_lock, transaction
+from bot.passages import locator, split_passages, title_of
 from bot.text import content_stems, split_sentences, stems, stopwords
 
-if TYPE_CHECKING:
-    import sqlite_utils
-
 SOURCE_SUFFIXES = (".md", ".txt")
-# Bump when splitting or stemming changes: every document is then re-indexed.
-INDEX_VERSION = "5"
-MAX_HEADING_CHARS = 100
+# Bump when the tables, splitting or stemming change: the index is then built afresh.
+SCHEMA_VERSION = "6"
+TABLES = ("passages_fts", "passages", "documents", "vocabulary", "kb_meta",
+          "kb_stats", "passages_vocab")
 
+Progress = Callable[[int, int, str], None]
 
-@dataclass
-class Passage:
-    ord: int  # paragraph number within the document, from 1
-    section: str
-    text: str
+_SCHEMA = (
+    "CREATE TABLE kb_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE documents (source TEXT PRIMARY KEY, title TEXT NOT NULL, "
+    "sha256 TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, indexed_at REAL NOT NULL)",
+    "CREATE TABLE passages (id INTEGER PRIMARY KEY, source TEXT NOT NULL, ord INTEGER NOT NULL, "
+    "title TEXT NOT NULL, section TEXT NOT NULL, locator TEXT NOT NULL, text TEXT NOT NULL, "
+    "stems TEXT NOT NULL, sentences TEXT NOT NULL)",
+    "CREATE INDEX passages_source ON passages (source)",
+    "CREATE TABLE vocabulary (term TEXT PRIMARY KEY, df INTEGER NOT NULL)",
+    "CREATE VIRTUAL TABLE passages_fts USING fts5 (stems, content='passages', "
+    "content_rowid='id', tokenize='unicode61')",
+    "CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN "
+    "INSERT INTO passages_fts (rowid, stems) VALUES (new.id, new.stems); END",
+    "CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN "
+    "INSERT INTO passages_fts (passages_fts, rowid, stems) VALUES ('delete', old.id, old.stems); "
+    "END",
+)
+
+PASSAGE_COLUMNS = ("id", "source", "title", "section", "locator", "text", "stems",
+                   "sentences")
 
 
 @dataclass
@@ -51,148 +66,11 @@ class IndexReport:
         return bool(self.added or self.updated or self.removed)
 
 
-# --- schema -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CorpusStats:
+    passages: int
+    avg_stems: float
 
-def m001_documents_and_passages(db: sqlite_utils.Database) -> None:
-    db["documents"].create({"source": str, "title": str, "sha256": str, "size": int,
-                            "mtime": float, "indexed_at": float, "index_version": str},
-                           pk="source")
-    db["passages"].create({"id": int, "source": str, "ord": int, "title": str, "section": str,
-                           "locator": str, "text": str, "stems": str},
-                          pk="id", foreign_keys=[("source", "documents", "source")])
-    db["passages"].create_index(["source"])
-    db["passages"].enable_fts(["stems"], create_triggers=True, tokenize="unicode61")
-
-
-def m002_vocabulary(db: sqlite_utils.Database) -> None:
-    # Document frequencies straight from the FTS index, for IDF weights at query time.
-    db.execute("CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row')")
-
-
-def m003_corpus_stats(db: sqlite_utils.Database) -> None:
-    db["kb_stats"].create({"id": int, "passages": int, "avg_stems": float}, pk="id")
-    _update_stats(db)
-
-
-def _update_stats(db: sqlite_utils.Database) -> None:
-    n, avg = db.execute(
-        "SELECT count(*), avg(length(stems) - length(replace(stems, ' ', '')) + 1) "
-        "FROM passages").fetchone()
-    db["kb_stats"].upsert({"id": 1, "passages": n, "avg_stems": avg or 1.0}, pk="id")
-
-
-def m004_sentence_stems(db: sqlite_utils.Database) -> None:
-    # Sentence spans and their content stems, so a query need not re-split passages.
-    db["passages"].add_column("sentences", str)
-
-
-def m005_document_frequencies(db: sqlite_utils.Database) -> None:
-    # fts5vocab answers a term lookup by scanning; this table answers it by key.
-    db.execute("DROP TABLE IF EXISTS passages_vocab")
-    db["vocabulary"].create({"term": str, "df": int}, pk="term")
-    _add_frequencies(db, (row[0] for row in db.execute("SELECT stems FROM passages")), +1)
-
-
-def _add_frequencies(db: sqlite_utils.Database, passage_stems, sign: int) -> None:
-    counts: Counter[str] = Counter()
-    for text in passage_stems:
-        counts.update(set(text.split()))
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS _df_delta (term TEXT PRIMARY KEY, n INTEGER)")
-    db.execute("DELETE FROM _df_delta")
-    db.conn.executemany("INSERT INTO _df_delta VALUES (?, ?)",
-                        ((t, sign * n) for t, n in counts.items()))
-    db.execute("INSERT INTO vocabulary (term, df) SELECT term, n FROM _df_delta WHERE true "
-               "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df")
-    db.execute("DELETE FROM vocabulary WHERE df <= 0")
-
-
-def _remove_passages(db: sqlite_utils.Database, source: str) -> None:
-    _add_frequencies(db, (row[0] for row in db.execute(
-        "SELECT stems FROM passages WHERE source = ?", [source])), -1)
-    db["passages"].delete_where("source = ?", [source])
-
-
-MIGRATIONS = [m001_documents_and_passages, m002_vocabulary, m003_corpus_stats,
-              m004_sentence_stems, m005_document_frequencies]
-
-
-def ensure_schema(db: AnyDb) -> None:
-    migrate(db, "knowledge", MIGRATIONS)
-
-
-# --- splitting ------------------------------------------------------------------------
-
-_NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+\S")
-_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
-_BULLET = re.compile(r"^[\s•\-*·]+")
-
-
-def _blocks(text: str) -> list[str]:
-    """Paragraphs: runs of non-blank lines, whitespace inside folded."""
-    return [re.sub(r"\s*\n\s*", " ", b).strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
-
-
-def _is_heading(blocks: list[str], i: int) -> bool:
-    block = blocks[i]
-    if _MD_HEADING.match(block):
-        return True
-    if len(block) > MAX_HEADING_CHARS or i + 1 >= len(blocks):
-        return False
-    if not block.rstrip().endswith((".", "?", "!", ":", '"')):
-        return True
-    # A short sentence standing alone before a longer paragraph (or before another
-    # heading) introduces it.
-    nxt = blocks[i + 1]
-    return len(block) < 60 and (len(nxt) > 2 * len(block) or _is_heading(blocks, i + 1))
-
-
-def _heading_label(block: str) -> str:
-    return _BULLET.sub("", _MD_HEADING.sub("", block)).strip()
-
-
-def _numbered_section(block: str) -> str:
-    """'2. Never use professional terms. As a CIO...' -> '2. Never use professional terms'."""
-    first = re.split(r"(?<=[.!?])\s", block[3:], maxsplit=1)[0]
-    return (block[:3] + first).rstrip(".").strip()
-
-
-def title_of(text: str, fallback: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return _heading_label(line)[:200] or fallback
-    return fallback
-
-
-def split_passages(text: str) -> Iterator[Passage]:
-    """Headings join the paragraph they introduce; the title line itself is skipped."""
-    blocks = _blocks(text)[1:]  # the first block is the title
-    pending: list[str] = []
-    section = ""
-    ord_ = 0
-    for i, block in enumerate(blocks):
-        if _is_heading(blocks, i):
-            label = _heading_label(block)
-            if label and label.lower() != "detail":
-                if not pending:  # the first of a run of headings names the section
-                    section = label
-                pending.append(label)
-            continue
-        if _NUMBERED.match(block):
-            section = _numbered_section(block)
-        ord_ += 1
-        yield Passage(ord=ord_, section=section, text="\n".join([*pending, block]))
-        pending = []
-    if pending:  # trailing headings with no paragraph still hold words worth finding
-        ord_ += 1
-        yield Passage(ord=ord_, section=section, text="\n".join(pending))
-
-
-def locator(title: str, section: str, ord_: int) -> str:
-    parts = [title] + ([section] if section and section != title else []) + [f"¶{ord_}"]
-    return " › ".join(parts)
-
-
-# --- indexing -------------------------------------------------------------------------
 
 def source_files(knowledge_dir: Path) -> list[Path]:
     if not knowledge_dir.is_dir():
@@ -202,7 +80,7 @@ def source_files(knowledge_dir: Path) -> list[Path]:
                   and not p.name.startswith("."))
 
 
-def _read_source(path: Path) -> str:
+def read_source(path: Path) -> str:
     return path.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n")
 
 
@@ -214,89 +92,190 @@ def encode_sentences(text: str, stop: frozenset[str]) -> str:
 
 def decode_sentences(encoded: str) -> list[tuple[int, int, list[str]]]:
     out = []
-    for line in encoded.split("\n"):
+    for line in encoded.split("\n") if encoded else []:
         a, b, *rest = line.split(" ")
         out.append((int(a), int(b), rest))
     return out
 
 
-def _index_document(db: sqlite_utils.Database, path: Path, sha: str) -> None:
-    stop = stopwords(path.parent)
-    text = _read_source(path)
-    title = title_of(text, path.stem)
+class KnowledgeIndex:
+    """One SQLite connection's view of the index (open one per thread)."""
+
+    def __init__(self, conn: sqlite3.Connection, knowledge_dir: Path) -> None:
+        self.conn = conn
+        self.knowledge_dir = knowledge_dir
+        self.stop = stopwords(knowledge_dir)
+
+    @classmethod
+    def open(cls, db_path: Path, knowledge_dir: Path) -> KnowledgeIndex:
+        return cls(connect_sqlite(db_path), knowledge_dir)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- building -------------------------------------------------------------------
+
+    def _lock(self):
+        row = self.conn.execute("PRAGMA database_list").fetchone()
+        return file_lock(row[2]) if row and row[2] else nullcontext()
+
+    def _schema_current(self) -> bool:
+        try:
+            row = self.conn.execute(
+                "SELECT value FROM kb_meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.OperationalError:  # no kb_meta yet
+            return False
+        return row is not None and row[0] == SCHEMA_VERSION
+
+    def _create_schema(self) -> None:
+        """Drop whatever an older version left and create the tables (inside the lock)."""
+        with transaction(self.conn):
+            for table in TABLES:
+                kind = self.conn.execute("SELECT type FROM sqlite_master WHERE name = ?",
+                                         [table]).fetchone()
+                if kind:
+                    self.conn.execute(f"DROP {kind[0].upper()} IF EXISTS {table}")
+            for statement in _SCHEMA:
+                self.conn.execute(statement)
+            self.conn.execute("INSERT INTO kb_meta VALUES ('schema_version', ?)",
+                              [SCHEMA_VERSION])
+
+    def refresh(self, progress: Progress | None = None) -> IndexReport:
+        """Bring the index up to date with the knowledge folder; cheap when nothing changed
+        (a stat per file and one query). `progress(done, total, name)` is called before
+        each file that has to be read."""
+        started = time.perf_counter()
+        files = {p.name: p for p in source_files(self.knowledge_dir)}
+        added: list[str] = []
+        updated: list[str] = []
+        removed: list[str] = []
+        if not self._schema_current() or any(self._pending(files)):
+            with self._lock():
+                if not self._schema_current():
+                    self._create_schema()
+                added, updated, removed = self._apply(files, progress)
+        documents, passages = self.conn.execute(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM passages)"
+        ).fetchone()
+        return IndexReport(documents, passages, added, updated, removed,
+                           time.perf_counter() - started)
+
+    def rebuild(self, progress: Progress | None = None) -> IndexReport:
+        """Every table afresh, every file indexed again."""
+        with self._lock():
+            self._create_schema()
+        return self.refresh(progress)
+
+    def _known(self) -> dict[str, tuple[str, int, float]]:
+        return {row[0]: row[1:] for row in self.conn.execute(
+            "SELECT source, sha256, size, mtime FROM documents")}
+
+    def _pending(self, files: dict[str, Path]) -> tuple[list[Path], list[str]]:
+        known = self._known()
+        todo = [p for name, p in files.items()
+                if name not in known or known[name][1:] != _size_mtime(p)]
+        return todo, [name for name in known if name not in files]
+
+    def _apply(self, files: dict[str, Path], progress: Progress | None
+               ) -> tuple[list[str], list[str], list[str]]:
+        todo, removed = self._pending(files)  # again: another process may have indexed
+        known = self._known()
+        added: list[str] = []
+        updated: list[str] = []
+        with transaction(self.conn):
+            for done, path in enumerate(todo):
+                if progress:
+                    progress(done, len(todo), path.name)
+                sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                if path.name in known and known[path.name][0] == sha:
+                    size, mtime = _size_mtime(path)  # touched, not changed
+                    self.conn.execute("UPDATE documents SET size = ?, mtime = ? "
+                                      "WHERE source = ?", [size, mtime, path.name])
+                    continue
+                self._index_document(path, sha)
+                (updated if path.name in known else added).append(path.name)
+            for name in removed:
+                self._remove_document(name)
+            self._update_stats()
+        return added, updated, removed
+
+    def _index_document(self, path: Path, sha: str) -> None:
+        text = read_source(path)
+        title = title_of(text, path.stem)
+        self._remove_document(path.name)
+        size, mtime = _size_mtime(path)
+        self.conn.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+                          [path.name, title, sha, size, mtime, time.time()])
+        rows = [(path.name, p.ord, title, p.section, locator(title, p.section, p.ord), p.text,
+                 " ".join(stems(p.text)), encode_sentences(p.text, self.stop))
+                for p in split_passages(text)]
+        self.conn.executemany(
+            "INSERT INTO passages (source, ord, title, section, locator, text, stems, "
+            "sentences) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self._add_frequencies((r[6] for r in rows), +1)
+
+    def _remove_document(self, source: str) -> None:
+        self._add_frequencies((row[0] for row in self.conn.execute(
+            "SELECT stems FROM passages WHERE source = ?", [source])), -1)
+        self.conn.execute("DELETE FROM passages WHERE source = ?", [source])
+        self.conn.execute("DELETE FROM documents WHERE source = ?", [source])
+
+    def _add_frequencies(self, passage_stems: Iterable[str], sign: int) -> None:
+        counts: Counter[str] = Counter()
+        for text in passage_stems:
+            counts.update(set(text.split()))
+        self.conn.executemany(
+            "INSERT INTO vocabulary (term, df) VALUES (?, ?) "
+            "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+            ((term, sign * n) for term, n in counts.items()))
+        self.conn.execute("DELETE FROM vocabulary WHERE df <= 0")
+
+    def _update_stats(self) -> None:
+        n, avg = self.conn.execute(
+            "SELECT count(*), avg(length(stems) - length(replace(stems, ' ', '')) + 1) "
+            "FROM passages").fetchone()
+        self.conn.executemany("INSERT OR REPLACE INTO kb_meta VALUES (?, ?)",
+                              [("passages", str(n)), ("avg_stems", str(avg or 1.0))])
+
+    # --- queries --------------------------------------------------------------------
+
+    def stats(self) -> CorpusStats:
+        rows = dict(self.conn.execute(
+            "SELECT key, value FROM kb_meta WHERE key IN ('passages', 'avg_stems')"))
+        return CorpusStats(int(rows.get("passages", 0)), float(rows.get("avg_stems", 1.0)))
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        terms = list(terms)
+        if not terms:
+            return {}
+        marks = ",".join("?" * len(terms))
+        return dict(self.conn.execute(
+            f"SELECT term, df FROM vocabulary WHERE term IN ({marks})", terms).fetchall())
+
+    def candidates(self, terms: Iterable[str], limit: int) -> list[dict]:
+        """Passages holding any of `terms` (stems), FTS5's BM25 order, at most `limit`."""
+        match = " OR ".join(f'"{t}"' for t in sorted(set(terms)))
+        if not match:
+            return []
+        rows = self.conn.execute(
+            f"SELECT {', '.join('p.' + c for c in PASSAGE_COLUMNS)} FROM passages_fts f "
+            "JOIN passages p ON p.id = f.rowid WHERE passages_fts MATCH ? "
+            "ORDER BY f.rank LIMIT ?", [match, limit])
+        return [dict(zip(PASSAGE_COLUMNS, r, strict=True)) for r in rows]
+
+    def sections(self) -> list[str]:
+        """Section names in text order: what the texts are about."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT section FROM passages WHERE section != '' GROUP BY section "
+            "ORDER BY min(source), min(ord)")]
+
+    def vocabulary_sum(self) -> tuple[int, int]:
+        """(sum, maximum) of the document frequencies: a consistency figure for tests."""
+        total, most = self.conn.execute(
+            "SELECT coalesce(sum(df), 0), coalesce(max(df), 0) FROM vocabulary").fetchone()
+        return total, most
+
+
+def _size_mtime(path: Path) -> tuple[int, float]:
     stat = path.stat()
-    _remove_passages(db, path.name)
-    db["documents"].upsert({"source": path.name, "title": title, "sha256": sha,
-                            "size": stat.st_size, "mtime": stat.st_mtime,
-                            "indexed_at": time.time(), "index_version": INDEX_VERSION},
-                           pk="source")
-    rows = [{"source": path.name, "ord": p.ord, "title": title, "section": p.section,
-             "locator": locator(title, p.section, p.ord), "text": p.text,
-             "stems": " ".join(stems(p.text)), "sentences": encode_sentences(p.text, stop)}
-            for p in split_passages(text)]
-    db["passages"].insert_all(rows)
-    _add_frequencies(db, (r["stems"] for r in rows), +1)
-
-
-_DOC_COLUMNS = ("source", "sha256", "size", "mtime", "index_version")
-
-
-def _unchanged(row: dict | None, path: Path) -> bool | None:
-    """True/False when size+mtime decide it; None when the hash must be compared."""
-    if row is None or row["index_version"] != INDEX_VERSION:
-        return False
-    stat = path.stat()
-    if row["size"] == stat.st_size and row["mtime"] == stat.st_mtime:
-        return True
-    return None
-
-
-def _known_documents(conn) -> dict[str, dict]:
-    return {row[0]: dict(zip(_DOC_COLUMNS, row, strict=True)) for row in conn.execute(
-        f"SELECT {', '.join(_DOC_COLUMNS)} FROM documents")}
-
-
-def _pending(files: dict[str, Path], known: dict[str, dict]) -> tuple[list[Path], list[str]]:
-    todo = [p for name, p in files.items() if _unchanged(known.get(name), p) is not True]
-    return todo, [name for name in known if name not in files]
-
-
-def ensure_index(db: AnyDb, knowledge_dir: Path,
-                 progress: Callable[[int, int, str], None] | None = None) -> IndexReport:
-    """Bring the index up to date with the knowledge folder; cheap when nothing changed
-    (a stat per file and one query on the plain connection). `progress(done, total,
-    name)` is called before each file that has to be read."""
-    started = time.perf_counter()
-    ensure_schema(db)
-    conn = raw_connection(db)
-    files = {p.name: p for p in source_files(knowledge_dir)}
-    known = _known_documents(conn)
-    added: list[str] = []
-    updated: list[str] = []
-    removed: list[str] = []
-    if any(_pending(files, known)):
-        with schema_lock(db):
-            known = _known_documents(conn)  # another process may have indexed meanwhile
-            todo, removed = _pending(files, known)
-            udb = as_database(db)
-            with udb.conn:
-                for done, path in enumerate(todo):
-                    if progress:
-                        progress(done, len(todo), path.name)
-                    sha = hashlib.sha256(path.read_bytes()).hexdigest()
-                    row = known.get(path.name)
-                    if row and row["sha256"] == sha and row["index_version"] == INDEX_VERSION:
-                        stat = path.stat()  # touched, not changed: remember the new mtime
-                        udb["documents"].update(path.name, {"mtime": stat.st_mtime,
-                                                            "size": stat.st_size})
-                        continue
-                    _index_document(udb, path, sha)
-                    (updated if row else added).append(path.name)
-                for name in removed:
-                    _remove_passages(udb, name)
-                    udb["documents"].delete(name)
-                _update_stats(udb)
-    documents, passages = conn.execute(
-        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM passages)").fetchone()
-    return IndexReport(documents=documents, passages=passages, added=added, updated=updated,
-                       removed=removed, seconds=time.perf_counter() - started)
+    return stat.st_size, stat.st_mtime

@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from bot.db import AnyDb
-from bot.knowledge import decode_sentences
+from bot.knowledge import KnowledgeIndex, decode_sentences
 from bot.text import (
     content_stems,
     load_word_list,
@@ -167,20 +166,13 @@ class Signals:
 
 
 class Retriever:
-    """Searches one database's passages; cheap to create, holds no connection state."""
+    """Scores the passages an index hands it; cheap to create, holds no state of its own."""
 
-    def __init__(self, db: AnyDb, knowledge_dir: Path,
-                 signals: Signals = Signals()):
-        self.db = db
-        self.knowledge_dir = knowledge_dir
+    def __init__(self, index: KnowledgeIndex, signals: Signals = Signals()):
+        self.index = index
+        self.knowledge_dir = index.knowledge_dir
         self.signals = signals
-        self.stop = stopwords(knowledge_dir)
-
-    def _doc_freqs(self, terms: set[str]) -> dict[str, int]:
-        marks = ",".join("?" * len(terms))
-        return dict(self.db.execute(
-            f"SELECT term, df FROM vocabulary WHERE term IN ({marks})",
-            list(terms)).fetchall())
+        self.stop = index.stop
 
     def _candidates(self, terms: set[str], df: dict[str, int], n: int) -> list[dict]:
         """Passages that contain the question's most selective words, FTS5's BM25 first.
@@ -197,15 +189,7 @@ class Retriever:
                 break
             chosen.append(term)
             postings += df[term]
-        if not chosen:
-            return []
-        match = " OR ".join(f'"{t}"' for t in sorted(chosen))
-        rows = self.db.execute(
-            "SELECT p.id, p.source, p.title, p.section, p.locator, p.text, p.stems, p.sentences "
-            "FROM passages_fts f JOIN passages p ON p.rowid = f.rowid "
-            "WHERE passages_fts MATCH ? ORDER BY f.rank LIMIT ?", [match, CANDIDATES])
-        cols = ("id", "source", "title", "section", "locator", "text", "stems", "sentences")
-        return [dict(zip(cols, r, strict=True)) for r in rows]
+        return self.index.candidates(chosen, CANDIDATES)
 
     def concepts(self, question: str) -> list[Concept]:
         concepts = concepts_of(question, self.knowledge_dir)
@@ -220,8 +204,9 @@ class Retriever:
         terms = {c.stem for c in concepts} | {s for c in concepts for alt in c.related for s in alt}
         if not terms:
             return SearchResult(question, concepts, [])
-        n, avg_len = corpus_stats(self.db)
-        df = self._doc_freqs(terms)
+        stats = self.index.stats()
+        n, avg_len = stats.passages, stats.avg_stems
+        df = self.index.document_frequencies(terms)
         weights = {c.stem: _idf(df.get(c.stem, 0), n) * c.specificity for c in concepts}
         query = _Query(concepts, weights, sum(weights.values()) or 1.0, avg_len)
         scored = [self._score(row, query) for row in self._candidates(terms, df, n)]
@@ -270,12 +255,6 @@ class _Query:
     weights: dict[str, float]
     total: float
     avg_len: float
-
-
-def corpus_stats(db: AnyDb) -> tuple[int, float]:
-    """Passage count and mean length in stems, kept by the indexer in `kb_stats`."""
-    row = db.execute("SELECT passages, avg_stems FROM kb_stats WHERE id = 1").fetchone()
-    return (row[0], row[1] or 1.0) if row else (0, 1.0)
 
 
 @lru_cache(maxsize=8192)

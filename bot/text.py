@@ -1,4 +1,8 @@
-"""Words, stems and sentences: the text processing shared by indexing and retrieval."""
+"""Words, stems, sentences and trimming: the text processing every part shares.
+
+`split_sentences` is the program's one sentence splitter and `clip` its one way of
+shortening text for display.
+"""
 
 from __future__ import annotations
 
@@ -85,6 +89,37 @@ def is_common_word(word: str, min_zipf: float = 3.5) -> bool:
 
 def content_stems(text: str, stop: frozenset[str]) -> list[str]:
     return [s for s in stems(text) if s not in stop]
+
+
+ELLIPSIS = "…"
+
+
+def squash(text: str) -> str:
+    """Whitespace runs (line breaks included) folded to single spaces."""
+    return " ".join(text.split())
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters: cut at a word boundary when one lies in the
+    last half, and marked with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    room = max(0, limit - len(ELLIPSIS))
+    cut = text.rfind(" ", 0, room + 1)
+    head = text[:cut] if cut > room // 2 else text[:room]
+    return head.rstrip(" ,;:") + ELLIPSIS
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of `text` that holds [start, end) (several, if the span crosses)."""
+    spans = split_sentences(text)
+    first = next((a for a, b in spans if b > start), start)
+    last = next((b for a, b in reversed(spans) if a < end), end)
+    return text[min(first, start):max(last, end)].strip()
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

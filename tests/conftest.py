@@ -6,12 +6,16 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.config import DEFAULT_KNOWLEDGE_DIR, Settings, load_settings
+from bot.storage import Storage
+from bot.storage.engine import make_engine, migrate
+from bot.storage.slack_state import SlackState
+from bot.storage.team_terms import TeamTerms
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -34,6 +38,20 @@ def _clean_env(extra: dict[str, str]) -> dict[str, str]:
            if not k.startswith(("LLM_", "SLACK_", "CIO_COACH_"))}
     env.update(extra)
     return env
+
+
+@pytest.fixture
+def storage_url(db_path: Path) -> str:
+    return f"sqlite:///{db_path}"
+
+
+@pytest.fixture
+def storage(storage_url: str) -> Iterator[Storage]:
+    """The shared state on a fresh, migrated database."""
+    engine = make_engine(storage_url)
+    migrate(engine)
+    yield Storage(engine, TeamTerms(engine), SlackState(engine))
+    engine.dispose()
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Turn, answer_question
-from bot.db import open_db
+from bot.answer import Turn
+from bot.service import Coach
 
 EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "questions_dev.jsonl"
 OWN = Path(__file__).resolve().parent / "data" / "questions_paraphrased.jsonl"
@@ -23,8 +23,7 @@ def _norm(s: str) -> str:
 
 
 def test_paraphrased_question_finds_the_passage(settings):
-    answer = answer_question("My former manager now reports to me, how do I treat him?",
-                             settings)
+    answer = Coach(settings).ask("My former manager now reports to me, how do I treat him?")
     assert answer.answered
     assert "former bosses ended up as my employees" in answer.citations[0].text
     assert "former bosses" in answer.answer  # the quote is in the answer itself
@@ -32,7 +31,7 @@ def test_paraphrased_question_finds_the_passage(settings):
 
 
 def test_answer_quotes_sentences_not_whole_paragraphs(settings):
-    answer = answer_question("What are the stages people go through with ERP?", settings)
+    answer = Coach(settings).ask("What are the stages people go through with ERP?")
     assert answer.answered
     longest = max(len(c.text) for c in answer.citations)
     assert longest > 1000  # the paragraph is long...
@@ -48,7 +47,7 @@ def test_answer_quotes_sentences_not_whole_paragraphs(settings):
     "How do I configure a VLAN on a Cisco switch?",
 ])
 def test_out_of_scope_is_declined_without_citations(settings, question):
-    answer = answer_question(question, settings)
+    answer = Coach(settings).ask(question)
     assert not answer.answered
     assert answer.citations == []
     assert "don't cover" in answer.answer
@@ -57,8 +56,8 @@ def test_out_of_scope_is_declined_without_citations(settings, question):
 
 def test_vague_follow_up_uses_the_earlier_question(settings):
     history = [Turn("How can I reduce staff turnover in my IT department?", "...")]
-    alone = answer_question("why?", settings)
-    follow = answer_question("why?", settings, history=history)
+    alone = Coach(settings).ask("why?")
+    follow = Coach(settings).ask("why?", history=history)
     assert not alone.answered
     assert follow.answered
     assert "turnover" in follow.citations[0].text
@@ -66,23 +65,20 @@ def test_vague_follow_up_uses_the_earlier_question(settings):
 
 def test_wordy_follow_up_leans_on_the_thread_but_new_topics_stand_alone(settings):
     history = [Turn("How can I reduce staff turnover in my IT department?", "...")]
-    follow = answer_question("Can you give me a concrete example of that?", settings,
-                             history=history)
+    follow = Coach(settings).ask("Can you give me a concrete example of that?", history=history)
     assert follow.answered and "turnover" in follow.citations[0].text
-    new_topic = answer_question("How should a CIO treat the doorman?", settings,
-                                history=history)
+    new_topic = Coach(settings).ask("How should a CIO treat the doorman?", history=history)
     assert "doorman" in new_topic.citations[0].text
-    off_topic = answer_question("What is the weather in Paris tomorrow?", settings,
-                                history=history)
+    off_topic = Coach(settings).ask("What is the weather in Paris tomorrow?", history=history)
     assert not off_topic.answered
 
 
 def _score(rows, settings):
-    db = open_db(settings.db_path)
+    coach = Coach(settings)
     hit1 = hit3 = declined_wrongly = answered_wrongly = 0
     n = 0
     for row in rows:
-        answer = answer_question(row["question"], settings, db=db)
+        answer = coach.ask(row["question"])
         if row.get("abstain"):
             answered_wrongly += answer.answered
             continue
@@ -135,6 +131,6 @@ def test_a_knowledge_folder_of_texts_only_uses_the_shipped_retrieval_data(tmp_pa
     text = (DEFAULT_KNOWLEDGE_DIR / "six-experiences-of-the-best-cio.txt").read_text()
     (own / "advice.txt").write_text(text, encoding="utf-8")
     settings = load_settings({"CIO_COACH_DB": str(db_path), "CIO_COACH_KNOWLEDGE": str(own)})
-    answer = answer_question("My ex-boss now works for me. How do I treat him?", settings)
+    answer = Coach(settings).ask("My ex-boss now works for me. How do I treat him?")
     assert answer.answered
     assert "former bosses" in answer.citations[0].text

@@ -97,6 +97,8 @@ def test_unreadable_database_is_reported_and_the_check_still_runs(run_cli, db_pa
     db_path.write_bytes(b"not a database at all " * 10)
     proc = run_cli("check", "The API is down.")
     assert proc.returncode == 1
-    assert "team terms not loaded" in proc.stderr_text
+    # reported (the file is set aside, nothing deleted) and the check still runs
+    assert "was unreadable" in proc.stderr_text and "set aside" not in proc.stdout_text
     assert "[API]" in proc.stdout_text
-    assert db_path.read_bytes() == b"not a database at all " * 10  # left as it was
+    [aside] = db_path.parent.glob("cio-coach.db.corrupt-*")  # kept, under another name
+    assert aside.read_bytes() == b"not a database at all " * 10

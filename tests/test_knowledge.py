@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from bot.db import open_db
-from bot.knowledge import ensure_index, split_passages, title_of
+from bot.knowledge import KnowledgeIndex
+from bot.passages import split_passages, title_of
 from bot.retrieval import Retriever
+from bot.service import Coach
 
 DOC = """Keeping users informed
 
@@ -35,80 +36,88 @@ def test_headings_join_the_paragraph_they_introduce():
     assert title_of(DOC, "x") == "Keeping users informed"
 
 
+def _rows(index: KnowledgeIndex, sql: str) -> list[tuple]:
+    return index.conn.execute(sql).fetchall()
+
+
+def _stamps(index: KnowledgeIndex) -> dict[str, float]:
+    return dict(_rows(index, "SELECT source, indexed_at FROM documents"))
+
+
 def test_real_texts_have_titles_sections_and_locators(settings):
-    db = open_db(settings.db_path)
-    report = ensure_index(db, settings.knowledge_dir)
+    index = KnowledgeIndex.open(settings.db_path, settings.knowledge_dir)
+    report = index.refresh()
     assert report.documents == 2
-    titles = {r["title"] for r in db["documents"].rows}
+    titles = {t for (t,) in _rows(index, "SELECT title FROM documents")}
     assert titles == {"How can I become a CIO?", "Six experiences of the best CIO"}
-    row = next(db.query("SELECT * FROM passages WHERE text LIKE '%Purple adjustable%'"))
-    assert row["locator"] == "Six experiences of the best CIO › 5. Modest virtue › ¶6"
-    assert row["text"].startswith("5. Modest virtue\n")
+    [(where, text)] = _rows(index, "SELECT locator, text FROM passages "
+                                   "WHERE text LIKE '%Purple adjustable%'")
+    assert where == "Six experiences of the best CIO › 5. Modest virtue › ¶6"
+    assert text.startswith("5. Modest virtue\n")
 
 
-def _search_texts(db, kb: Path, question: str) -> list[str]:
-    return [h.text for h in Retriever(db, kb).search(question).hits]
+def _search_texts(index: KnowledgeIndex, question: str) -> list[str]:
+    return [h.text for h in Retriever(index).search(question).hits]
 
 
 def test_incremental_add_change_delete(kb_dir: Path, db_path: Path):
-    db = open_db(db_path)
-    first = ensure_index(db, kb_dir)
+    db = KnowledgeIndex.open(db_path, kb_dir)
+    first = db.refresh()
     assert sorted(first.added) == ["how-can-i-become-a-cio.txt",
                                    "six-experiences-of-the-best-cio.txt"]
-    stamp = {r["source"]: r["indexed_at"] for r in db["documents"].rows}
+    stamp = _stamps(db)
 
-    again = ensure_index(db, kb_dir)
+    again = db.refresh()
     assert not again.changed
-    assert {r["source"]: r["indexed_at"] for r in db["documents"].rows} == stamp
+    assert _stamps(db) == stamp
 
     extra = kb_dir / "budgets.md"
     extra.write_text("# Budgets\n\n## Asking for money\n\nShow the board the cost of the "
                      "outage in lost orders, never in server hours.\n", encoding="utf-8")
-    added = ensure_index(db, kb_dir)
+    added = db.refresh()
     assert added.added == ["budgets.md"] and not added.updated
-    assert any("lost orders" in t for t in _search_texts(db, kb_dir, "outage cost board"))
+    assert any("lost orders" in t for t in _search_texts(db, "outage cost board"))
 
     extra.write_text("# Budgets\n\nExplain the cost of an outage as missed shipments.\n",
                      encoding="utf-8")
     os.utime(extra, (1, 1))  # a different mtime even within the same second
-    changed = ensure_index(db, kb_dir)
+    changed = db.refresh()
     assert changed.updated == ["budgets.md"]
-    texts = _search_texts(db, kb_dir, "outage cost shipments")
+    texts = _search_texts(db, "outage cost shipments")
     assert any("missed shipments" in t for t in texts)
     assert not any("lost orders" in t for t in texts)  # FTS followed the change
 
     extra.unlink()
-    removed = ensure_index(db, kb_dir)
+    removed = db.refresh()
     assert removed.removed == ["budgets.md"]
-    assert db["passages"].count_where("source = 'budgets.md'") == 0
-    assert not _search_texts(db, kb_dir, "missed shipments")
+    assert _rows(db, "SELECT count(*) FROM passages WHERE source = 'budgets.md'") == [(0,)]
+    assert not _search_texts(db, "missed shipments")
     _assert_vocabulary_matches_passages(db)
     # untouched documents were not re-indexed along the way
-    assert {r["source"]: r["indexed_at"] for r in db["documents"].rows} == stamp
+    assert _stamps(db) == stamp
 
 
 def test_touched_but_unchanged_file_is_not_reindexed(kb_dir: Path, db_path: Path):
-    db = open_db(db_path)
-    ensure_index(db, kb_dir)
+    db = KnowledgeIndex.open(db_path, kb_dir)
+    db.refresh()
     path = kb_dir / "how-can-i-become-a-cio.txt"
     os.utime(path, (12345, 12345))
-    report = ensure_index(db, kb_dir)
+    report = db.refresh()
     assert not report.changed
-    assert db["documents"].get(path.name)["mtime"] == 12345
+    assert _rows(db, f"SELECT mtime FROM documents WHERE source = '{path.name}'") == [(12345,)]
 
 
 def test_only_top_level_texts_are_sources(kb_dir: Path, db_path: Path):
     (kb_dir / "retrieval" / "notes.txt").write_text("Ignored\n\nnot a source", encoding="utf-8")
     (kb_dir / "data.csv").write_text("a,b\n", encoding="utf-8")
-    report = ensure_index(open_db(db_path), kb_dir)
+    report = KnowledgeIndex.open(db_path, kb_dir).refresh()
     assert report.documents == 2
 
 
 def test_corrupt_database_is_set_aside_and_rebuilt(db_path: Path, kb_dir: Path):
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(b"this is not a database" * 100)
-    db = open_db(db_path)
-    assert ensure_index(db, kb_dir).passages > 0
+    assert KnowledgeIndex.open(db_path, kb_dir).refresh().passages > 0
     assert list(db_path.parent.glob("cio-coach.db.corrupt-*"))
 
 
@@ -116,25 +125,25 @@ def _assert_vocabulary_matches_passages(db) -> None:
     from collections import Counter
 
     expected: Counter[str] = Counter()
-    for (stems,) in db.execute("SELECT stems FROM passages"):
+    for (stems,) in _rows(db, "SELECT stems FROM passages"):
         expected.update(set(stems.split()))
-    assert dict(db.execute("SELECT term, df FROM vocabulary").fetchall()) == dict(expected)
+    assert dict(_rows(db, "SELECT term, df FROM vocabulary")) == dict(expected)
 
 
 def test_concurrent_first_runs_build_one_consistent_index(kb_dir: Path, db_path: Path):
     """Several threads meeting a fresh database: one migrates and indexes, none fails."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from bot.db import connect
-
     def first_run(_):
-        return ensure_index(connect(db_path), kb_dir).passages
+        return KnowledgeIndex.open(db_path, kb_dir).refresh().passages
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         counts = list(pool.map(first_run, range(6)))
-    db = open_db(db_path)
-    assert len(set(counts)) == 1 and counts[0] == db["passages"].count > 0
-    assert db["documents"].count == 2
+    db = KnowledgeIndex.open(db_path, kb_dir)
+    [(passages, documents)] = _rows(db, "SELECT (SELECT count(*) FROM passages), "
+                                        "(SELECT count(*) FROM documents)")
+    assert len(set(counts)) == 1 and counts[0] == passages > 0
+    assert documents == 2
     _assert_vocabulary_matches_passages(db)
 
 
@@ -149,4 +158,47 @@ def test_concurrent_cli_processes_share_a_fresh_database(run_cli, db_path: Path)
              for _ in range(4)]
     results = [p.communicate(timeout=60) for p in procs]
     assert all(p.returncode == 0 for p in procs), [err for _, err in results]
-    assert open_db(db_path)["documents"].count == 2
+    index = KnowledgeIndex.open(db_path, Path("unused"))
+    assert _rows(index, "SELECT count(*) FROM documents") == [(2,)]
+
+
+def _cited(coach: Coach, question: str) -> list[tuple[str, float]]:
+    return [(c.locator, round(c.score, 9)) for c in coach.ask(question).citations]
+
+
+def test_rebuilding_twice_gives_the_same_answer_and_frequencies(settings):
+    """Regression: a rebuild once kept the old document frequencies, so they doubled on
+    every rebuild (IDF went negative and citations were lost)."""
+    coach = Coach(settings)
+    coach.refresh_index()
+    question = "My former manager now reports to me, how do I treat him?"
+    first = _cited(coach, question)
+    sums = coach.knowledge().vocabulary_sum()
+    for _ in range(2):
+        coach.refresh_index(rebuild=True)
+    assert coach.knowledge().vocabulary_sum() == sums
+    assert _cited(coach, question) == first and len(first) >= 2
+    _assert_vocabulary_matches_passages(coach.knowledge())
+
+
+def test_index_rebuild_cli_twice_keeps_citations(run_cli):
+    question = "My former manager now reports to me, how do I treat him?"
+    first = run_cli("ask", "--json", question).stdout_text
+    for _ in range(2):
+        assert run_cli("index", "--rebuild").returncode == 0
+    assert run_cli("ask", "--json", question).stdout_text == first
+
+
+def test_an_index_from_an_older_version_is_built_afresh(db_path: Path, kb_dir: Path):
+    import sqlite3
+
+    db_path.parent.mkdir(parents=True)
+    old = sqlite3.connect(db_path)
+    old.execute("CREATE TABLE passages (id INTEGER PRIMARY KEY, stems TEXT)")
+    old.execute("CREATE TABLE vocabulary (term TEXT PRIMARY KEY, df INTEGER)")
+    old.execute("INSERT INTO vocabulary VALUES ('cio', 99)")
+    old.commit()
+    old.close()
+    index = KnowledgeIndex.open(db_path, kb_dir)
+    assert index.refresh().passages > 0
+    _assert_vocabulary_matches_passages(index)

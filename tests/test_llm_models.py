@@ -19,15 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import answer_question
 from bot.config import load_settings
-from bot.db import open_db
 from bot.llm import ModelTimeout, get_model
 from bot.llm.doctor import checks
 from bot.llm.grounded import generate_answer
 from bot.llm.guard import check_answer
 from bot.llm.local import LocalModel
 from bot.llm.openai_compat import OpenAICompatModel
+from bot.service import Coach
 
 QUESTION = "How do I get department heads involved in choosing the ERP?"
 N_CTX = "2048"
@@ -61,7 +60,7 @@ def _local(gguf: Path, db: Path, timeout: str = "60") -> dict[str, str]:
 
 
 def _quoted(db: Path):
-    quoted = answer_question(QUESTION, load_settings(_env(db)), db=open_db(db))
+    quoted = Coach(load_settings(_env(db))).ask(QUESTION)
     assert quoted.answered and quoted.citations and quoted.generated_by == "quotes"
     return quoted
 
@@ -107,7 +106,7 @@ def test_answer_path_end_to_end_is_caught_by_the_guard(gguf_path, knowledge_db, 
 
 def test_answer_question_with_the_local_model(gguf_path, knowledge_db):
     settings = load_settings(_local(gguf_path, knowledge_db))
-    answer = answer_question(QUESTION, settings, db=open_db(knowledge_db))
+    answer = Coach(settings).ask(QUESTION)
     _assert_guarded(answer, _quoted(knowledge_db))
     assert answer.to_json()["generated_by"] in ("quotes", "model")
 

@@ -1,4 +1,4 @@
-"""Team terms against a real SQLite file: the store functions and `cio-coach terms`."""
+"""Team terms in the shared state (`bot.storage.team_terms`) and `cio-coach terms`."""
 
 from __future__ import annotations
 
@@ -6,30 +6,29 @@ import json
 
 import pytest
 
-from bot.db import open_db
-from bot.jargon import check, store
+from bot.jargon import check
+from bot.storage import TermError
+from bot.storage.team_terms import TeamTerms
 
 
 @pytest.fixture
-def db(db_path):
-    database = open_db(db_path)
-    yield database
-    database.conn.close()
+def db(storage) -> TeamTerms:
+    return storage.team_terms
 
 
 def test_add_list_and_check(db):
-    store.add_term(db, "T1", "Project Falcon", "the new ordering system", "Code name")
-    assert [(t.term, t.action, t.instead) for t in store.list_terms(db, "T1")] == [
+    db.add("T1", "Project Falcon", "the new ordering system", "Code name")
+    assert [(t.term, t.action, t.instead) for t in db.list("T1")] == [
         ("Project Falcon", "add", "the new ordering system")]
-    report = check("Project Falcon ships soon.", checker=store.checker_for(db, "T1"))
+    report = check("Project Falcon ships soon.", checker=db.checker("T1"))
     assert [(f.term, f.kind, f.suggestion) for f in report.findings] == [
         ("Project Falcon", "team", "the new ordering system")]
 
 
 def test_teams_are_separate(db):
-    store.add_term(db, "T1", "Falcon", "the new ordering system")
-    assert store.list_terms(db, "T2") == []
-    assert check("Falcon is late.", checker=store.checker_for(db, "T2")).findings == []
+    db.add("T1", "Falcon", "the new ordering system")
+    assert db.list("T2") == []
+    assert check("Falcon is late.", checker=db.checker("T2")).findings == []
 
 
 @pytest.mark.parametrize("term,instead,message", [
@@ -37,59 +36,69 @@ def test_teams_are_separate(db):
     ("Falcon", "", "empty"), ("Falcon", "y" * 301, "too long"), ("!!!", "x", "no letters"),
 ])
 def test_bad_input_is_refused(db, term, instead, message):
-    with pytest.raises(store.TermError, match=message):
-        store.add_term(db, "T1", term, instead)
+    with pytest.raises(TermError, match=message):
+        db.add("T1", term, instead)
 
 
 def test_duplicates_are_refused_but_can_be_changed(db):
-    store.add_term(db, "T1", "Falcon", "the new ordering system")
-    with pytest.raises(store.TermError, match="already"):
-        store.add_term(db, "T1", "  falcon ", "something else")
-    store.change_term(db, "T1", "Falcon", "the ordering system")
-    assert [t.instead for t in store.list_terms(db, "T1")] == ["the ordering system"]
+    db.add("T1", "Falcon", "the new ordering system")
+    with pytest.raises(TermError, match="already"):
+        db.add("T1", "  falcon ", "something else")
+    db.change("T1", "Falcon", "the ordering system")
+    assert [t.instead for t in db.list("T1")] == ["the ordering system"]
 
 
 def test_remove_team_term_and_builtin_term(db):
-    store.add_term(db, "T1", "Falcon", "the ordering system")
-    assert store.remove_term(db, "T1", "Falcon") is True
-    assert store.remove_term(db, "T1", "Falcon") is False
-    assert store.remove_term(db, "T1", "rollback") is True  # a variant of "roll back"
-    assert [(t.term, t.action) for t in store.list_terms(db, "T1")] == [("roll back", "remove")]
-    checker = store.checker_for(db, "T1")
+    db.add("T1", "Falcon", "the ordering system")
+    assert db.remove("T1", "Falcon") is True
+    assert db.remove("T1", "Falcon") is False
+    assert db.remove("T1", "rollback") is True  # a variant of "roll back"
+    assert [(t.term, t.action) for t in db.list("T1")] == [("roll back", "remove")]
+    checker = db.checker("T1")
     assert check("We will roll back and rolled back.", checker=checker).findings == []
-    assert store.restore_term(db, "T1", "roll back") is True
+    assert db.restore("T1", "roll back") is True
     assert [f.term for f in check("We will roll back.",
-                                  checker=store.checker_for(db, "T1")).findings] == ["roll back"]
+                                  checker=db.checker("T1")).findings] == ["roll back"]
 
 
 def test_changing_a_builtin_term_replaces_its_advice(db):
-    store.change_term(db, "T1", "latency", "lag", "Our word for it.")
-    [f] = check("Latency is high.", checker=store.checker_for(db, "T1")).findings
+    db.change("T1", "latency", "lag", "Our word for it.")
+    [f] = check("Latency is high.", checker=db.checker("T1")).findings
     assert (f.kind, f.suggestion, f.explanation) == ("team", "lag", "Our word for it.")
 
 
 def test_checker_is_cached_and_rebuilt_after_a_change(db):
-    first = store.checker_for(db, "T1")
-    assert store.checker_for(db, "T1") is first
-    store.add_term(db, "T1", "Falcon", "the ordering system")
-    second = store.checker_for(db, "T1")
-    assert second is not first and store.checker_for(db, "T1") is second
+    first = db.checker("T1")
+    assert db.checker("T1") is first
+    db.add("T1", "Falcon", "the ordering system")
+    second = db.checker("T1")
+    assert second is not first and db.checker("T1") is second
 
 
-def test_change_made_by_another_connection_is_seen(db, db_path):
-    before = store.checker_for(db, "T1")
-    other = open_db(db_path)
-    store.add_term(other, "T1", "Falcon", "the ordering system")
-    other.conn.close()
-    after = store.checker_for(db, "T1")
+def test_change_made_by_another_process_is_seen(db, storage_url):
+    import subprocess
+    import sys
+
+    before = db.checker("T1")
+    code = ("import sys; from bot.storage.engine import make_engine; "
+            "from bot.storage.team_terms import TeamTerms; "
+            "TeamTerms(make_engine(sys.argv[1])).add('T1', 'Falcon', 'the ordering system')")
+    subprocess.run([sys.executable, "-c", code, storage_url], check=True)
+    after = db.checker("T1")
     assert after is not before
     assert [f.term for f in check("Falcon", checker=after).findings] == ["Falcon"]
 
 
-def test_read_only_path_for_the_cli(db, db_path):
-    store.add_term(db, store.CLI_TEAM, "Falcon", "the ordering system")
-    checker = store.checker_for_path(db_path)
-    assert [f.term for f in check("Falcon", checker=checker).findings] == ["Falcon"]
+def test_every_change_is_recorded(db):
+    db.add("T1", "Falcon", "the ordering system", user_id="U1")
+    db.change("T1", "Falcon", "ordering", user_id="U2")
+    db.remove("T1", "cutover", user_id="U3")
+    db.restore("T1", "cutover", user_id="U3")
+    changes = db.changes("T1")
+    assert [(c.user_id, c.change, c.term) for c in changes] == [
+        ("U3", "restore", "cutover"), ("U3", "remove", "cutover"),
+        ("U2", "change", "Falcon"), ("U1", "add", "Falcon")]
+    assert db.changes("T2") == []
 
 
 def test_terms_cli(run_cli):

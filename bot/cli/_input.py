@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 
+from bot.errors import CioCoachError
 
-class InputError(ValueError):
+
+class InputError(CioCoachError, ValueError):
     """Bad input from the user: shown as one line on stderr, exit status 2."""
 
 

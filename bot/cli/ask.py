@@ -6,13 +6,15 @@ import argparse
 import json
 import sys
 
+from bot.answer import Answer
 from bot.cli._input import InputError, looks_binary, text_argument
 from bot.config import Settings
+from bot.service import Coach
 
 MAX_QUESTION_BYTES = 20_000
 
 
-def _print_human(answer) -> None:
+def _print_human(answer: Answer) -> None:
     print(answer.answer)
     if answer.citations:
         print("\nSources:")
@@ -41,18 +43,14 @@ def _question_from_line(line: bytes) -> str:
     return question
 
 
-def _run_jsonl(settings: Settings) -> int:
-    from bot.answer import answer_question
-    from bot.db import connect
-
-    db = connect(settings.db_path)
+def _run_jsonl(coach: Coach) -> int:
     out = sys.stdout
     for n, line in enumerate(sys.stdin.buffer, 1):
         if not line.strip():
             continue
         try:
             question = _question_from_line(line)
-            result = answer_question(question, settings, db=db).to_json()
+            result = coach.ask(question).to_json()
         except InputError as exc:
             result = {"error": str(exc), "line": n}
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
@@ -61,15 +59,14 @@ def _run_jsonl(settings: Settings) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    coach = Coach(settings)
     if args.jsonl:
-        return _run_jsonl(settings)
+        return _run_jsonl(coach)
     if args.question is None:
         raise InputError('give a question, e.g. cio-coach ask "How do I treat my old boss?", '
                          "or - to read it from stdin")
-    from bot.answer import answer_question
-
     question = text_argument(args.question, what="question", max_bytes=MAX_QUESTION_BYTES)
-    answer = answer_question(question, settings, k=args.top)
+    answer = coach.ask(question, top=args.top)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:

@@ -13,6 +13,8 @@ import sys
 
 from bot.cli._input import InputError, looks_binary, text_argument
 from bot.config import Settings
+from bot.jargon import Checker, default_checker, format_text
+from bot.service import Coach
 
 MAX_DRAFT_BYTES = 1_000_000
 EXIT_CLEAN, EXIT_FOUND = 0, 1
@@ -33,37 +35,22 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def load_checker(settings: Settings, use_team_terms: bool = True):
-    """The built-in lists plus the local team terms (read only if the database exists)."""
-    from bot.jargon import default_checker
-
-    if not use_team_terms or not settings.db_path.is_file():
-        return default_checker()
-    from bot.jargon.store import CLI_TEAM, checker_for_path
-
-    try:
-        return checker_for_path(settings.db_path, CLI_TEAM)
-    except Exception as exc:  # a broken database must not stop the check
-        print(f"cio-coach: team terms not loaded ({exc}); using the built-in lists only",
-              file=sys.stderr)
-        return default_checker()
+def load_checker(coach: Coach, use_team_terms: bool = True) -> Checker:
+    """The built-in lists plus the local team terms (when a database holds any)."""
+    return coach.checker() if use_team_terms else default_checker()
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    coach = Coach(settings)
+    checker = load_checker(coach, not args.no_team_terms)
     if args.jsonl:
         if args.text is not None:
             raise InputError("--jsonl reads drafts from stdin; give no text argument")
-        return run_jsonl(sys.stdin.buffer, sys.stdout,
-                         load_checker(settings, not args.no_team_terms), _model_judge(settings))
+        return run_jsonl(sys.stdin.buffer, sys.stdout, coach, checker)
     if args.text is None:
         raise InputError('give the draft to check, or "-" to read it from stdin')
     text = text_argument(args.text, what="the draft", max_bytes=MAX_DRAFT_BYTES)
-    from bot.jargon import check, format_text
-
-    report = check(text, checker=load_checker(settings, not args.no_team_terms))
-    judge = _model_judge(settings)
-    if judge:
-        report = judge(report)
+    report = coach.check(text, checker=checker)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
@@ -90,26 +77,14 @@ def _draft_from_line(raw: bytes) -> str:
     return text
 
 
-def _model_judge(settings: Settings):
-    """With a model configured, it decides the word senses the check was unsure of."""
-    if not settings.model_configured:
-        return None
-    from bot.llm.sense import judge_report
-
-    return lambda report: judge_report(report, settings)
-
-
-def run_jsonl(stdin, stdout, checker, judge=None) -> int:
-    from bot.jargon import check
-
+def run_jsonl(stdin, stdout, coach: Coach, checker: Checker) -> int:
     dumps = json.dumps
     write = stdout.write
     for raw in stdin:
         if not raw.strip():
             continue
         try:
-            report = check(_draft_from_line(raw), checker=checker)
-            result = (judge(report) if judge else report).to_json()
+            result = coach.check(_draft_from_line(raw), checker=checker).to_json()
         except InputError as exc:
             result = {"error": str(exc)}
         write(dumps(result, ensure_ascii=False) + "\n")

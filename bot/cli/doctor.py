@@ -1,60 +1,28 @@
 """`cio-coach doctor`: what is configured, what answers, and what does not.
 
-Sections come from the core (database, knowledge index) and, when present, from
-`bot.llm.doctor` and `bot.slack.doctor`; each section is a function
-`checks(settings) -> list[Check]`. Secrets are never printed.
+The core, the shared state and the model report through `Coach.health`; the Slack
+section comes from `bot.slack.doctor`. Secrets are never printed.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 from bot.config import Settings
-
-SECTION_MODULES = ("bot.llm.doctor", "bot.slack.doctor")
-
-
-@dataclass
-class Check:
-    section: str
-    name: str
-    ok: bool | None  # None: not configured / not applicable
-    detail: str
-
-
-def core_checks(settings: Settings) -> list[Check]:
-    from bot.db import open_db
-    from bot.knowledge import ensure_index
-
-    checks = [Check("core", "knowledge folder", settings.knowledge_dir.is_dir(),
-                    str(settings.knowledge_dir))]
-    try:
-        db = open_db(settings.db_path)
-        report = ensure_index(db, settings.knowledge_dir)
-        checks.append(Check("core", "database", True, str(settings.db_path)))
-        checks.append(Check("core", "knowledge index", report.passages > 0,
-                            f"{report.documents} documents, {report.passages} passages"))
-    except Exception as exc:  # doctor reports, it does not crash
-        checks.append(Check("core", "database", False, f"{settings.db_path}: {exc}"))
-    return checks
+from bot.health import Check
+from bot.service import Coach
 
 
 def all_checks(settings: Settings) -> list[Check]:
-    checks = core_checks(settings)
-    for name in SECTION_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name in (name, name.rsplit(".", 1)[0]):
-                continue
-            raise
-        try:
-            checks.extend(module.checks(settings))
-        except Exception as exc:
-            checks.append(Check(name.split(".")[1], "checks", False, f"failed: {exc}"))
+    from bot.slack import doctor as slack_doctor  # slack_sdk: only this command needs it
+
+    checks = Coach(settings).health()
+    try:
+        checks.extend(slack_doctor.checks(settings))
+    except Exception as exc:  # doctor reports, it does not crash
+        checks.append(Check("slack", "checks", False, f"failed: {exc}"))
     return checks
 
 

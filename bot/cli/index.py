@@ -7,23 +7,16 @@ import json
 import sys
 
 from bot.config import Settings
+from bot.knowledge import source_files
+from bot.service import Coach
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.db import open_db
-    from bot.knowledge import ensure_index, ensure_schema, source_files
-
     if not source_files(settings.knowledge_dir):
         print(f"cio-coach: no .md or .txt files in {settings.knowledge_dir}", file=sys.stderr)
         return 1
-    db = open_db(settings.db_path)
-    if args.rebuild:
-        ensure_schema(db)
-        with db.conn:
-            db.execute("DELETE FROM passages")
-            db.execute("DELETE FROM documents")
-    report = ensure_index(db, settings.knowledge_dir,
-                          progress=_show_progress if sys.stderr.isatty() else None)
+    report = Coach(settings).refresh_index(
+        progress=_show_progress if sys.stderr.isatty() else None, rebuild=args.rebuild)
     if sys.stderr.isatty():
         print("\r\033[K", end="", file=sys.stderr)
     if args.json:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 
+from bot.cli._input import InputError
 from bot.config import Settings
 
 DEFAULT_PORT = 3000
@@ -35,7 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli._input import InputError
+    # Slack, gunicorn and their dependencies load here, for this command only: importing
+    # slack_bolt costs every other command a few hundred milliseconds.
     from bot.slack.settings import load_slack_settings, select_mode
 
     if not 0 < args.port < 65536:
@@ -69,6 +71,7 @@ def _serve_http(settings: Settings, slack, *, host: str, port: int, workers: int
 
     from bot.slack.app import build_app
     from bot.slack.priority import ack_first
+    from bot.storage.engine import after_fork
 
     # Built once in the master (preload) so a bad token fails here, in one line.
     handler = ack_first.wrap(SlackRequestHandler(build_app(settings, slack)))
@@ -91,6 +94,7 @@ def _serve_http(settings: Settings, slack, *, host: str, port: int, workers: int
                 "proc_name": "cio-coach",
                 # One host may run several instances; none needs gunicorn's control socket.
                 "control_socket_disable": True,
+                "post_fork": lambda server, worker: after_fork(),
             }
             for key, value in options.items():
                 if key in self.cfg.settings:

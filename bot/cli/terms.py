@@ -1,4 +1,4 @@
-"""`cio-coach terms`: the local team's own jargon terms, kept in SQLite.
+"""`cio-coach terms`: the local team's own jargon terms, kept in the shared state.
 
     cio-coach terms add TERM --instead "..." [--why "..."] [--severity high|medium|low]
     cio-coach terms change TERM --instead "..." [--why "..."]
@@ -16,6 +16,7 @@ import json
 
 from bot.cli._input import InputError
 from bot.config import Settings
+from bot.service import CLI_TEAM, Coach
 
 EXIT_OK, EXIT_NOT_FOUND = 0, 1
 
@@ -41,45 +42,44 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.db import open_db
-    from bot.jargon import store
+    from bot.storage import TermError  # with SQLAlchemy: see Coach.storage
 
-    db = open_db(settings.db_path)
+    terms = Coach(settings).storage().team_terms
     try:
-        return _dispatch(args, db, store)
-    except store.TermError as exc:
+        return _dispatch(args, terms)
+    except TermError as exc:
         raise InputError(str(exc)) from None
-    finally:
-        db.conn.close()
 
 
-def _dispatch(args, db, store) -> int:
-    team = store.CLI_TEAM
+def _dispatch(args: argparse.Namespace, terms) -> int:
     if args.action in ("add", "change"):
-        fn = store.add_term if args.action == "add" else store.change_term
-        saved = fn(db, team, args.term, args.instead, args.why, severity=args.severity)
+        fn = terms.add if args.action == "add" else terms.change
+        saved = fn(CLI_TEAM, args.term, args.instead, args.why, severity=args.severity)
         verb = "Added" if args.action == "add" else "Changed"
         print(f"{verb} {saved.term!r}: write {saved.instead!r} instead.")
         return EXIT_OK
     if args.action == "remove":
-        if store.remove_term(db, team, args.term):
+        if terms.remove(CLI_TEAM, args.term):
             print(f"Removed {args.term!r}; `cio-coach check` will not point at it.")
             return EXIT_OK
         print(f"{args.term!r} is neither a team term nor a built-in term; nothing removed.")
         return EXIT_NOT_FOUND
     if args.action == "restore":
-        if store.restore_term(db, team, args.term):
+        if terms.restore(CLI_TEAM, args.term):
             print(f"Restored the built-in term {args.term!r}.")
             return EXIT_OK
         print(f"{args.term!r} was not removed; nothing to restore.")
         return EXIT_NOT_FOUND
-    terms = store.list_terms(db, team)
-    if args.json:
-        print(json.dumps([t.to_json() for t in terms], ensure_ascii=False))
-    elif not terms:
+    return _list(terms.list(CLI_TEAM), as_json=args.json)
+
+
+def _list(listed, *, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps([t.to_json() for t in listed], ensure_ascii=False))
+    elif not listed:
         print("No team terms yet. Add one: cio-coach terms add TERM --instead \"...\"")
     else:
-        for t in terms:
+        for t in listed:
             if t.action == "remove":
                 print(f"- {t.term}  (built-in term turned off)")
             else:

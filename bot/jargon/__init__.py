@@ -4,8 +4,8 @@
     report = check("The ERP go-live slipped.")
     report.findings, report.density, report.grade, report.rewrite, report.to_json()
 
-Team terms live in SQLite: `bot.jargon.store.checker_for(db, team_id)` gives a checker
-that includes them; pass it as `check(text, checker=...)`.
+Team terms live in the shared state: `bot.storage` compiles a checker that includes
+them; pass it as `check(text, checker=...)`.
 """
 
 from __future__ import annotations

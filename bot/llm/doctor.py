@@ -6,13 +6,11 @@ Never prints the API key: only whether one is set.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
 
+from bot.config import Settings
+from bot.health import Check
 from bot.llm import ModelError, get_model
-
-if TYPE_CHECKING:
-    from bot.cli.doctor import Check
-    from bot.config import Settings
+from bot.llm.openai_compat import display_url
 
 SECTION = "model"
 PING_PROMPT = "Reply with the single word: ready"
@@ -25,21 +23,17 @@ def _redact(text: str, secret: str) -> str:
 
 
 def _backend_check(settings: Settings) -> Check:
-    from bot.cli.doctor import Check
-    from bot.llm.openai_compat import display_url
-
-    if settings.llm_model_path:
+    config = settings.model
+    if config.model_path:
         return Check(SECTION, "backend", True,
-                     f"local llama-cpp-python, LLM_MODEL_PATH={settings.llm_model_path}")
-    key = "API key set" if settings.llm_api_key else "no API key"
+                     f"local llama-cpp-python, LLM_MODEL_PATH={config.model_path}")
+    key = "API key set" if config.api_key else "no API key"
     return Check(SECTION, "backend", True,
-                 f"OpenAI-compatible {display_url(settings.llm_base_url)}, "
-                 f"model {settings.llm_model}, {key}")
+                 f"OpenAI-compatible {display_url(config.base_url)}, "
+                 f"model {config.model}, {key}")
 
 
 def _load_check(model) -> Check:
-    from bot.cli.doctor import Check
-
     if model.loaded:
         return Check(SECTION, "load", True, f"already loaded in {model.load_seconds:.2f} s")
     started = time.perf_counter()
@@ -51,15 +45,13 @@ def _load_check(model) -> Check:
 
 
 def checks(settings: Settings) -> list[Check]:
-    from bot.cli.doctor import Check
-
     if not settings.model_configured:
         detail = "none configured: answers quote their sources"
-        if settings.llm_base_url and not settings.llm_model:
+        if settings.model.base_url and not settings.model.model:
             detail = "LLM_BASE_URL is set but LLM_MODEL is not: " + detail
         return [Check(SECTION, "backend", None, detail)]
     result = [_backend_check(settings)]
-    timeout = min(settings.llm_timeout, PING_TIMEOUT)
+    timeout = min(settings.model.timeout, PING_TIMEOUT)
     model = get_model(settings)
     if getattr(model, "load", None) is not None:  # time the load apart from the completion
         load_check = _load_check(model)
@@ -71,14 +63,14 @@ def checks(settings: Settings) -> list[Check]:
         reply = model.complete(PING_PROMPT, max_tokens=PING_MAX_TOKENS, timeout=timeout)
         elapsed = time.perf_counter() - started
     except ModelError as exc:
-        message = _redact(str(exc), settings.llm_api_key)
+        message = _redact(str(exc), settings.model.api_key)
         result.append(Check(SECTION, "answers", False, message))
         return result
     reply = " ".join(reply.split())
     if not reply:
         result.append(Check(SECTION, "answers", False, f"empty reply after {elapsed:.2f} s"))
     else:
-        shown = _redact(reply[:40], settings.llm_api_key)
+        shown = _redact(reply[:40], settings.model.api_key)
         result.append(Check(SECTION, "answers", True,
                             f"short completion in {elapsed:.2f} s: {shown!r}"))
     return result

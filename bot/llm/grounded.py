@@ -9,24 +9,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from bot.llm import ModelError, ModelTimeout, get_model
-from bot.llm.guard import (
-    ANSWER_MAX_CHARS,
-    CITATION,
-    GuardRejected,
-    StreamWatch,
-    check_answer,
-    cited_passages,
-)
+from bot.answer import Answer, Citation, Turn
+from bot.config import Settings
+from bot.llm import OnText, StreamingModel, get_model
+from bot.llm.calls import attempt
+from bot.llm.guard import ANSWER_MAX_CHARS, CITATION, check_answer, cited_passages
 from bot.llm.prompts import ANSWER, FOLLOWUP, PromptError, render_prompt
-
-if TYPE_CHECKING:
-    from bot.answer import Answer, Citation, Turn
-    from bot.config import Settings
-    from bot.llm import Model
+from bot.text import clip, squash
 
 log = logging.getLogger("cio_coach.llm")
 
@@ -39,19 +29,14 @@ HISTORY_MAX_CHARS = 400
 _THINKING = re.compile(r"^\s*<think>.*?</think>", re.DOTALL)
 
 
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
-
-
 def format_passages(citations: list[Citation]) -> str:
-    return "\n\n".join(f"[{n}] ({c.locator or c.title}) {_clip(c.text, PASSAGE_MAX_CHARS)}"
+    return "\n\n".join(f"[{n}] ({c.locator or c.title}) {clip(squash(c.text), PASSAGE_MAX_CHARS)}"
                        for n, c in enumerate(citations, 1))
 
 
 def format_history(history: list[Turn]) -> str:
-    return "\n".join(f"Q: {_clip(t.question, HISTORY_MAX_CHARS)}\n"
-                     f"A: {_clip(t.answer, HISTORY_MAX_CHARS)}"
+    return "\n".join(f"Q: {clip(squash(t.question), HISTORY_MAX_CHARS)}\n"
+                     f"A: {clip(squash(t.answer), HISTORY_MAX_CHARS)}"
                      for t in history[-HISTORY_TURNS:])
 
 
@@ -79,14 +64,9 @@ def _fallback(quoted: Answer, reason: str) -> Answer:
     return dataclasses.replace(quoted, generated_by="quotes", guard=reason)
 
 
-def _short(exc: Exception) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 120 else text[:117] + "..."
-
-
-def generate_answer(quoted: Answer, settings: Settings, *, model: Model | None = None,
-                    history: list[Turn] | None = None,
-                    on_text: Callable[[str], None] | None = None) -> Answer:
+def generate_answer(quoted: Answer, settings: Settings, *,
+                    model: StreamingModel | None = None, history: list[Turn] | None = None,
+                    on_text: OnText | None = None) -> Answer:
     """A model-phrased answer citing the quoted answer's passages, or the quoted answer
     (with `guard` set to the reason) when the model fails or the guard rejects it."""
     if not quoted.answered or not quoted.citations:
@@ -100,26 +80,13 @@ def generate_answer(quoted: Answer, settings: Settings, *, model: Model | None =
     except PromptError as exc:
         log.error("answer prompt unusable: %s", exc)
         return _fallback(quoted, "prompt error")
-    watch = StreamWatch(on_text, max_chars=ANSWER_MAX_CHARS)
-    try:
-        text = model.complete(prompt, max_tokens=ANSWER_MAX_TOKENS,
-                              timeout=settings.llm_timeout, on_text=watch)
-    except GuardRejected as exc:
-        log.warning("model answer rejected while streaming (%s) from %s: %r",
-                    exc, model.name, watch.text[-300:])
-        return _fallback(quoted, str(exc))
-    except ModelTimeout as exc:
-        log.warning("model timed out (%s): %s", model.name, exc)
-        return _fallback(quoted, "timeout")
-    except ModelError as exc:
-        log.warning("model error (%s): %s", model.name, exc, exc_info=True)
-        return _fallback(quoted, f"model error: {_short(exc)}")
-    except Exception as exc:  # a model must never take the answer down with it
-        log.exception("unexpected model failure (%s)", model.name)
-        return _fallback(quoted, f"model error: {type(exc).__name__}")
-    finish_reason = getattr(text, "finish_reason", None)
-    text = _THINKING.sub("", text).strip()
-    reason = check_answer(text, len(citations), finish_reason=finish_reason)
+    result = attempt(model, prompt, what="an answer", max_tokens=ANSWER_MAX_TOKENS,
+                     timeout=settings.model.timeout, max_chars=ANSWER_MAX_CHARS,
+                     on_text=on_text)
+    if result.failure:
+        return _fallback(quoted, result.failure)
+    text = _THINKING.sub("", result.text).strip()
+    reason = check_answer(text, len(citations), finish_reason=result.finish_reason)
     if reason:
         log.warning("model answer rejected (%s) from %s: %r", reason, model.name, text[:500])
         return _fallback(quoted, reason)

@@ -13,7 +13,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from bot.errors import CioCoachError
 from bot.llm import OnText
+from bot.text import sentences
 
 log = logging.getLogger("cio_coach.llm")
 
@@ -21,7 +23,6 @@ ANSWER_MAX_CHARS = 1500
 
 CITATION = re.compile(r"\[(\d+(?:\s*(?:[,;]|–|-|and)\s*\d+)*)\]")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _TRAILING_DECORATION = re.compile(r"(?:\s|\[[\d,;\s–-]+\]|[)\"'”’*_»])+$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _COMPLETE_ENDING = tuple(".!?…:")
@@ -30,7 +31,7 @@ REPEATED_NGRAM_TIMES = 3
 MIN_REPEATED_WORDS = 3  # a line or sentence this long must not appear twice
 
 
-class GuardRejected(Exception):
+class GuardRejected(CioCoachError):
     """Raised while streaming when the text already fails a guard; str() is the reason."""
 
 
@@ -67,7 +68,7 @@ def is_repetitive(text: str) -> bool:
     """Repeated lines or sentences, or the same phrase over and over."""
     if _has_repeated_units(text.splitlines()):
         return True
-    if _has_repeated_units(_SENTENCE_END.split(text)):
+    if _has_repeated_units(sentences(text)):
         return True
     words = _words(text)
     ngrams = Counter(tuple(words[i:i + REPEATED_NGRAM])

@@ -15,12 +15,10 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.llm import Completion, Messages, ModelError, ModelTimeout, OnText, as_messages
-
-if TYPE_CHECKING:
-    from bot.config import Settings
+from bot.config import ModelSettings
+from bot.llm import Messages, ModelError, ModelTimeout, Piece, StreamingModel
 
 log = logging.getLogger("cio_coach.llm")
 
@@ -68,22 +66,7 @@ def weights_not_repacked() -> Iterator[None]:
             lib.llama_model_default_params = original
 
 
-def _int_setting(settings: Settings, name: str) -> int | None:
-    from bot.config import ConfigError
-
-    raw = settings.get(name).strip()
-    if not raw:
-        return None
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, got {raw!r}")
-    return value
-
-
-class LocalModel:
+class LocalModel(StreamingModel):
     def __init__(self, path: str | Path, *, n_ctx: int = DEFAULT_N_CTX,
                  n_threads: int | None = None, chat_format: str | None = None,
                  repack_weights: bool = False) -> None:
@@ -98,12 +81,10 @@ class LocalModel:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> LocalModel:
-        return cls(settings.llm_model_path,
-                   n_ctx=_int_setting(settings, "LLM_N_CTX") or DEFAULT_N_CTX,
-                   n_threads=_int_setting(settings, "LLM_THREADS"),
-                   chat_format=settings.get("LLM_CHAT_FORMAT").strip() or None,
-                   repack_weights=settings.get("LLM_REPACK_WEIGHTS").strip() == "1")
+    def from_settings(cls, config: ModelSettings) -> LocalModel:
+        return cls(config.model_path, n_ctx=config.n_ctx or DEFAULT_N_CTX,
+                   n_threads=config.threads, chat_format=config.chat_format or None,
+                   repack_weights=config.repack_weights)
 
     @property
     def loaded(self) -> bool:
@@ -166,43 +147,31 @@ class LocalModel:
                 and metadata.get("general.architecture", "").startswith("gemma")):
             llm.chat_format = "gemma"
 
-    def complete(self, messages_or_prompt: str | Messages, *, max_tokens: int,
-                 timeout: float, on_text: OnText | None = None) -> str:
+    def _stream(self, messages: Messages, *, max_tokens: int, timeout: float
+                ) -> Iterator[Piece]:
         if not self._lock.acquire(timeout=max(timeout, 0.0)):
             raise ModelTimeout(f"model busy for {timeout:g} s")
         try:
             self._ensure_loaded()
-            return self._generate(as_messages(messages_or_prompt), max_tokens, timeout, on_text)
+            try:
+                chunks = self._llm.create_chat_completion(
+                    messages=messages, max_tokens=max_tokens, temperature=TEMPERATURE,
+                    stream=True)
+            except (ValueError, RuntimeError) as exc:
+                raise ModelError(str(exc)) from exc
+            with contextlib.closing(chunks):
+                yield from _pieces(chunks)
         finally:
             self._lock.release()
 
-    def _generate(self, messages: Messages, max_tokens: int, timeout: float,
-                  on_text: OnText | None) -> Completion:
-        deadline = time.monotonic() + timeout
-        pieces: list[str] = []
-        finish_reason = None
+
+def _pieces(chunks: Iterator[dict]) -> Iterator[Piece]:
+    while True:
         try:
-            stream = self._llm.create_chat_completion(
-                messages=messages, max_tokens=max_tokens, temperature=TEMPERATURE, stream=True)
+            chunk = next(chunks)
+        except StopIteration:
+            return
         except (ValueError, RuntimeError) as exc:
             raise ModelError(str(exc)) from exc
-        try:
-            while True:
-                try:
-                    chunk = next(stream)
-                except StopIteration:
-                    break
-                except (ValueError, RuntimeError) as exc:
-                    raise ModelError(str(exc)) from exc
-                choice = chunk["choices"][0]
-                finish_reason = choice.get("finish_reason") or finish_reason
-                piece = choice.get("delta", {}).get("content")
-                if piece:
-                    pieces.append(piece)
-                    if on_text is not None:
-                        on_text(piece)
-                if time.monotonic() > deadline:
-                    raise ModelTimeout(f"no complete answer within {timeout:g} s")
-        finally:
-            stream.close()
-        return Completion("".join(pieces), finish_reason)
+        choice = chunk["choices"][0]
+        yield choice.get("delta", {}).get("content") or "", choice.get("finish_reason")

@@ -8,14 +8,11 @@ and the elapsed time is checked between streamed pieces.
 from __future__ import annotations
 
 import logging
-import time
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
-from bot.llm import Completion, Messages, ModelError, ModelTimeout, OnText, as_messages
-
-if TYPE_CHECKING:
-    from bot.config import Settings
+from bot.config import ModelSettings
+from bot.llm import Messages, ModelError, ModelTimeout, Piece, StreamingModel
 
 log = logging.getLogger("cio_coach.llm")
 
@@ -42,7 +39,7 @@ def display_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
-class OpenAICompatModel:
+class OpenAICompatModel(StreamingModel):
     def __init__(self, base_url: str, model: str, api_key: str = "") -> None:
         self.base_url = base_url
         self.model = model
@@ -51,8 +48,8 @@ class OpenAICompatModel:
         self.name = f"openai-compatible {model} at {display_url(base_url)}"
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> OpenAICompatModel:
-        return cls(settings.llm_base_url, settings.llm_model, settings.llm_api_key)
+    def from_settings(cls, config: ModelSettings) -> OpenAICompatModel:
+        return cls(config.base_url, config.model, config.api_key)
 
     def __repr__(self) -> str:  # never show the key
         return f"OpenAICompatModel({self.name!r})"
@@ -66,32 +63,22 @@ class OpenAICompatModel:
                                   max_retries=0)
         return self._client
 
-    def complete(self, messages_or_prompt: str | Messages, *, max_tokens: int,
-                 timeout: float, on_text: OnText | None = None) -> str:
+    def _stream(self, messages: Messages, *, max_tokens: int, timeout: float
+                ) -> Iterator[Piece]:
         import openai
 
         http_timeout, http_error = _http_errors()
-        deadline = time.monotonic() + timeout
         client = self._get_client().with_options(timeout=timeout)
-        pieces: list[str] = []
-        finish_reason = None
         try:
             stream = client.chat.completions.create(
-                model=self.model, messages=as_messages(messages_or_prompt),
-                max_tokens=max_tokens, temperature=TEMPERATURE, stream=True)
+                model=self.model, messages=messages, max_tokens=max_tokens,
+                temperature=TEMPERATURE, stream=True)
             with stream:
                 for chunk in stream:
-                    if time.monotonic() > deadline:
-                        raise ModelTimeout(f"no complete answer within {timeout:g} s")
-                    if not chunk.choices:
-                        continue
-                    choice = chunk.choices[0]
-                    finish_reason = choice.finish_reason or finish_reason
-                    piece = choice.delta.content if choice.delta else None
-                    if piece:
-                        pieces.append(piece)
-                        if on_text is not None:
-                            on_text(piece)
+                    if chunk.choices:
+                        choice = chunk.choices[0]
+                        yield (choice.delta.content if choice.delta else "") or "", \
+                            choice.finish_reason
         except (openai.APITimeoutError, http_timeout) as exc:
             raise ModelTimeout(f"no answer within {timeout:g} s") from exc
         except openai.APIStatusError as exc:
@@ -104,4 +91,3 @@ class OpenAICompatModel:
             if self._api_key:
                 message = message.replace(self._api_key, "***")
             raise ModelError(message) from exc
-        return Completion("".join(pieces), finish_reason)

@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from bot.config import Settings
+from bot.config import Settings
+from bot.errors import CioCoachError
 
 ANSWER = "answer"
 FOLLOWUP = "followup"
@@ -24,7 +23,7 @@ PROMPT_NAMES = (ANSWER, FOLLOWUP, REWRITE, JARGON_SENSE)
 SUFFIX = ".txt"
 
 
-class PromptError(ValueError):
+class PromptError(CioCoachError, ValueError):
     """A prompt file is missing or does not fit the values given to it."""
 
 

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import NamedTuple
 
-from bot.llm import ModelError, ModelTimeout, get_model
-from bot.llm.guard import GuardRejected, StreamWatch, check_rewrite
+from bot.config import Settings
+from bot.jargon import Checker, Finding, Report, check
+from bot.llm import OnText, StreamingModel, get_model
+from bot.llm.calls import attempt
+from bot.llm.guard import check_rewrite
 from bot.llm.prompts import REWRITE, PromptError, render_prompt
-
-if TYPE_CHECKING:
-    from bot.config import Settings
-    from bot.llm import Model, OnText
 
 log = logging.getLogger("cio_coach.llm")
 
@@ -31,7 +30,7 @@ class RewriteResult(NamedTuple):
     guard: str | None  # why the model's rewrite was not used, when it was not
 
 
-def format_terms(findings: list[Any]) -> str:
+def format_terms(findings: list[Finding]) -> str:
     lines: dict[str, str] = {}
     for f in findings:
         key = f.term.lower()
@@ -55,14 +54,12 @@ def _clean(text: str) -> str:
     return _LABEL.sub("", text.strip(), count=1).strip()
 
 
-def rewrite_draft(report: Any, settings: Settings, *, model: Model | None = None,
-                  checker: Any = None, on_text: OnText | None = None) -> RewriteResult:
-    """The model's plain rewrite of `report.text` (a `bot.jargon.Report`) when it passes
-    the guard, else `report.rewrite` with the reason in `guard`.
-
-    `checker`: the jargon checker to re-check the rewrite with (team terms included);
-    by default `bot.jargon`'s built-in lists.
-    """
+def rewrite_draft(report: Report, settings: Settings, *, model: StreamingModel | None = None,
+                  checker: Checker | None = None, on_text: OnText | None = None
+                  ) -> RewriteResult:
+    """The model's plain rewrite of `report.text` from the findings in `report` (the ones
+    the person was shown) when it passes the guard, else `report.rewrite` with the reason
+    in `guard`. `checker` re-checks the rewrite (team terms included)."""
     fallback = report.rewrite
     if not report.findings:
         return RewriteResult(fallback, SUBSTITUTION, None)
@@ -75,36 +72,23 @@ def rewrite_draft(report: Any, settings: Settings, *, model: Model | None = None
     except PromptError as exc:
         log.error("rewrite prompt unusable: %s", exc)
         return RewriteResult(fallback, SUBSTITUTION, "prompt error")
-    watch = StreamWatch(on_text, max_chars=2 * len(report.text.strip()) + 80)
-    try:
-        raw = model.complete(prompt, max_tokens=max_tokens_for(report.text),
-                             timeout=settings.llm_timeout, on_text=watch)
-    except GuardRejected as exc:
-        log.warning("model rewrite rejected while streaming (%s) from %s: %r",
-                    exc, model.name, watch.text[-300:])
-        return RewriteResult(fallback, SUBSTITUTION, str(exc))
-    except ModelTimeout as exc:
-        log.warning("model timed out on a rewrite (%s): %s", model.name, exc)
-        return RewriteResult(fallback, SUBSTITUTION, "timeout")
-    except ModelError as exc:
-        log.warning("model error on a rewrite (%s): %s", model.name, exc, exc_info=True)
-        return RewriteResult(fallback, SUBSTITUTION, f"model error: {exc}"[:140])
-    except Exception as exc:  # a model must never take the check down with it
-        log.exception("unexpected model failure on a rewrite (%s)", model.name)
-        return RewriteResult(fallback, SUBSTITUTION, f"model error: {type(exc).__name__}")
-    text = _clean(raw)
-    reason = _guard(report, text, checker, getattr(raw, "finish_reason", None))
+    result = attempt(model, prompt, what="a rewrite", max_tokens=max_tokens_for(report.text),
+                     timeout=settings.model.timeout,
+                     max_chars=2 * len(report.text.strip()) + 80, on_text=on_text)
+    if result.failure:
+        return RewriteResult(fallback, SUBSTITUTION, result.failure)
+    text = _clean(result.text)
+    reason = _guard(report, text, checker, result.finish_reason)
     if reason:
         log.warning("model rewrite rejected (%s) from %s: %r", reason, model.name, text[:500])
         return RewriteResult(fallback, SUBSTITUTION, reason)
     return RewriteResult(text, MODEL, None)
 
 
-def _guard(report: Any, text: str, checker: Any, finish_reason: str | None) -> str | None:
-    import bot.jargon
-
+def _guard(report: Report, text: str, checker: Checker | None,
+           finish_reason: str | None) -> str | None:
     try:
-        still_flagged = [f.term for f in bot.jargon.check(text, checker=checker).findings]
+        still_flagged = [f.term for f in check(text, checker=checker).findings]
     except Exception:
         log.exception("jargon re-check of a model rewrite failed")
         return "jargon re-check failed"

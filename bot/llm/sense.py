@@ -9,26 +9,24 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
 
-from bot.llm import ModelError, get_model
+from bot.config import Settings
+from bot.jargon import Finding, Report
+from bot.jargon.report import with_findings
+from bot.llm import StreamingModel, get_model
+from bot.llm.calls import attempt
 from bot.llm.prompts import JARGON_SENSE, PromptError, render_prompt
-
-if TYPE_CHECKING:
-    from bot.config import Settings
-    from bot.jargon import Finding, Report
-    from bot.llm import Model
+from bot.text import sentence_around
 
 log = logging.getLogger("cio_coach.llm")
 
 SENSE_MAX_TOKENS = 4
 MAX_JUDGEMENTS = 8  # per draft: each is a model call
 _VERDICT = re.compile(r"^\W*(yes|no)\b", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 
 
 def judge_sense(term: str, meaning: str, sentence: str, settings: Settings, *,
-                model: Model | None = None) -> bool | None:
+                model: StreamingModel | None = None) -> bool | None:
     """True: IT sense; False: everyday sense; None: no usable judgement."""
     model = model or get_model(settings)
     if model is None:
@@ -36,11 +34,12 @@ def judge_sense(term: str, meaning: str, sentence: str, settings: Settings, *,
     try:
         prompt = render_prompt(settings, JARGON_SENSE, term=term, meaning=meaning,
                                sentence=sentence)
-        reply = model.complete(prompt, max_tokens=SENSE_MAX_TOKENS,
-                               timeout=settings.llm_timeout)
-    except (PromptError, ModelError) as exc:
-        log.warning("jargon sense judgement failed for %r: %s", term, exc)
+    except PromptError as exc:
+        log.error("jargon sense prompt unusable: %s", exc)
         return None
+    result = attempt(model, prompt, what=f"the sense of {term!r}",
+                     max_tokens=SENSE_MAX_TOKENS, timeout=settings.model.timeout)
+    reply = result.text
     match = _VERDICT.match(reply)
     if match is None:
         log.info("jargon sense judgement for %r unclear: %r", term, reply[:80])
@@ -48,14 +47,8 @@ def judge_sense(term: str, meaning: str, sentence: str, settings: Settings, *,
     return match.group(1).lower() == "yes"
 
 
-def sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence of `text` that holds [start, end)."""
-    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
-    after = _SENTENCE_END.search(text, end)
-    return text[before[-1] if before else 0:after.end() if after else len(text)].strip()
-
-
-def judge_report(report: Report, settings: Settings, *, model: Model | None = None) -> Report:
+def judge_report(report: Report, settings: Settings, *,
+                 model: StreamingModel | None = None) -> Report:
     """Let the model decide the findings the check was unsure of.
 
     Unsure findings the model calls everyday English are dropped; findings the check
@@ -81,6 +74,4 @@ def judge_report(report: Report, settings: Settings, *, model: Model | None = No
             kept.append(finding)
         else:
             dropped.append(finding)
-    from bot.jargon.report import with_findings
-
     return with_findings(report, kept, dropped)

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from bot.text import clip
+
 SECTION_LIMIT = 3000
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
@@ -44,10 +46,6 @@ def escape(text: str) -> str:
     """Text safe to place in a Slack message: no mentions, links or broadcasts triggered."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _BROADCAST.sub(lambda m: "@\u200b" + m.group(1), text)
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - len(MORE)].rstrip() + MORE
 
 
 def _cut_point(text: str, limit: int) -> int:

@@ -3,9 +3,9 @@ their values), which modes they select, and whether Slack's `auth.test` accepts 
 
 from __future__ import annotations
 
-from bot.cli.doctor import Check
 from bot.config import ConfigError, Settings
-from bot.slack.settings import FORMATS, REQUIRED, api_url, problem
+from bot.health import Check
+from bot.slack.settings import FORMATS, REQUIRED, api_url, problem, raw_value
 
 SECTION = "slack"
 AUTH_TEST_TIMEOUT = 5
@@ -20,14 +20,15 @@ def checks(settings: Settings) -> list[Check]:
     found = [_setting_check(settings, name) for name in FORMATS]
     url_check, url = _api_url_check(settings)
     result = [_mode_check(settings), *found, url_check]
-    if url is not None and not problem("SLACK_BOT_TOKEN", settings.get("SLACK_BOT_TOKEN")):
-        result.append(_auth_test(settings.get("SLACK_BOT_TOKEN").strip(), url))
+    token = settings.slack.bot_token
+    if url is not None and not problem("SLACK_BOT_TOKEN", token):
+        result.append(_auth_test(token, url))
     return result
 
 
 def ready_modes(settings: Settings) -> list[str]:
     return [mode for mode, names in REQUIRED.items()
-            if all(problem(name, settings.get(name)) is None for name in names)]
+            if all(problem(name, raw_value(settings, name)) is None for name in names)]
 
 
 def _mode_check(settings: Settings) -> Check:
@@ -42,7 +43,7 @@ def _mode_check(settings: Settings) -> Check:
 
 
 def _setting_check(settings: Settings, name: str) -> Check:
-    value = settings.get(name).strip()
+    value = raw_value(settings, name)
     if not value:
         return Check(SECTION, name, None, "not set")
     why = problem(name, value)

@@ -10,12 +10,10 @@ Three modes, chosen by what is set:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from urllib.parse import urlparse
+from dataclasses import dataclass, field
 
-from bot.config import ConfigError, Settings
+from bot.config import DEFAULT_SLACK_API_URL, ConfigError, Settings, http_url
 
-DEFAULT_API_URL = "https://slack.com/api/"
 BOT_TOKEN = re.compile(r"^xoxb-[A-Za-z0-9-]+$")
 APP_TOKEN = re.compile(r"^xapp-[A-Za-z0-9-]+$")
 SIGNING_SECRET = re.compile(r"^[A-Za-z0-9]{8,}$")
@@ -40,11 +38,11 @@ REQUIRED = {
 class SlackSettings:
     mode: str  # "socket", "http" or "oauth"
     api_url: str
-    bot_token: str = ""
-    app_token: str = ""
-    signing_secret: str = ""
+    bot_token: str = field(default="", repr=False)
+    app_token: str = field(default="", repr=False)
+    signing_secret: str = field(default="", repr=False)
     client_id: str = ""
-    client_secret: str = ""
+    client_secret: str = field(default="", repr=False)
     scopes: tuple[str, ...] = ()
 
 
@@ -55,11 +53,16 @@ BOT_SCOPES = (
 )
 
 
+def raw_value(settings: Settings, name: str) -> str:
+    """The value given for a SLACK_* variable (typed settings keep them by field name)."""
+    return getattr(settings.slack, name.removeprefix("SLACK_").lower())
+
+
 def select_mode(settings: Settings, *, http: bool) -> str:
     """The mode these settings select for `serve` (or `serve --http`)."""
     if not http:
         return "socket"
-    if settings.get("SLACK_CLIENT_ID").strip() or settings.get("SLACK_CLIENT_SECRET").strip():
+    if settings.slack.client_id or settings.slack.client_secret:
         return "oauth"
     return "http"
 
@@ -76,21 +79,15 @@ def problem(name: str, value: str) -> str | None:
 
 
 def api_url(settings: Settings) -> str:
-    raw = settings.get("SLACK_API_URL").strip() or DEFAULT_API_URL
-    parsed = urlparse(raw)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ConfigError(f"SLACK_API_URL must be an http(s) URL such as {DEFAULT_API_URL}")
-    return raw if raw.endswith("/") else raw + "/"
+    return http_url("SLACK_API_URL", settings.slack.api_url, DEFAULT_SLACK_API_URL)
 
 
 def load_slack_settings(settings: Settings, *, mode: str) -> SlackSettings:
     """Validated Slack settings for `mode`; raises ConfigError naming the first bad variable."""
     for name in REQUIRED[mode]:
-        why = problem(name, settings.get(name))
+        why = problem(name, raw_value(settings, name))
         if why:
             raise ConfigError(why)
-    value = {name.removeprefix("SLACK_").lower(): settings.get(name).strip()
+    value = {name.removeprefix("SLACK_").lower(): raw_value(settings, name)
              for name in REQUIRED[mode]}
-    if mode == "oauth":
-        value.pop("bot_token", None)
     return SlackSettings(mode=mode, api_url=api_url(settings), scopes=BOT_SCOPES, **value)

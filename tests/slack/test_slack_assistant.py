@@ -114,7 +114,7 @@ def test_jargon_report_offers_a_model_rewrite(model_app):
     report = fake.wait_for("response_url", lambda c: c.params["_response_id"] == response_id)[0]
     rewrite = next(e for b in report.params["blocks"] for e in b.get("elements", [])
                    if e.get("action_id") == "rewrite_plain")
-    assert rewrite["value"] == draft
+    assert rewrite["value"].isdigit()  # the report shown is kept; the button names it
     clicked = unique("rw")
     payload = {"type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": unique("U")},
                "api_app_id": "A0APP", "token": "legacy", "trigger_id": unique("trig"),
@@ -122,7 +122,12 @@ def test_jargon_report_offers_a_model_rewrite(model_app):
                "channel": {"id": unique("C")},
                "container": {"type": "message", "message_ts": "1.0", "is_ephemeral": True},
                "actions": [{"type": "button", "action_id": "rewrite_plain", "block_id": "b",
-                            "value": draft, "action_ts": "1.0"}]}
+                            "value": rewrite["value"], "action_ts": "1.0"}]}
     assert model_app.interaction(payload).status == 200
     shown = fake.wait_for("response_url", lambda c: c.params["_response_id"] == clicked)[0]
     assert "Rewritten in plain words" in shown.all_text()
+    other = unique("rw")
+    foreign = payload | {"team": {"id": "T0OTHER"}, "response_url": fake.response_url(other)}
+    assert model_app.interaction(foreign).status == 200
+    refused = fake.wait_for("response_url", lambda c: c.params["_response_id"] == other)[0]
+    assert "no longer available" in refused.all_text()

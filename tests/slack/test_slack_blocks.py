@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.answer import Answer, Citation
 from bot.slack import blocks
-from bot.slack.coach import jargon_draft, slack_to_plain, strip_mention
+from bot.slack.markup import jargon_draft, slack_to_plain, strip_mention
 
 any_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]),
                    max_size=400) | st.sampled_from(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
-from bot.slack import blocks, coach, store
+from bot.answer import Answer, Citation
+from bot.slack import blocks, conversation
+from bot.storage.slack_state import StoredAnswer
 
 NOT_A_MEMBER = {"not_in_channel", "channel_not_found"}
 
@@ -21,18 +23,17 @@ def _ack(ack):
     ack()
 
 
-def _answer_id(action) -> int | None:
+def _number(action) -> int | None:
     value = action.get("value") or ""
     return int(value) if value.isdigit() else None
 
 
 def share_answer(action, body, context, client, respond):
-    settings = context["settings"]
     tell = _tell(respond)
-    with coach.apologizing("sharing the answer", tell):
-        answer_id = _answer_id(action)
-        with store.connect(settings.db_path) as db:
-            stored = store.get_answer(db, answer_id) if answer_id is not None else None
+    with conversation.apologizing("sharing the answer", tell):
+        answer_id = _number(action)
+        state = context["coach"].storage().slack
+        stored = state.get_answer(answer_id) if answer_id is not None else None
         if stored is None or stored.team_id != (context.team_id or ""):
             tell("That answer is no longer available; ask again to share it.")
             return
@@ -61,13 +62,12 @@ def record_not_helpful(action, context, respond):
 
 
 def _record(action, context, respond, *, helpful: bool):
-    settings = context["settings"]
     tell = _tell(respond)
-    with coach.apologizing("saving your feedback", tell):
-        answer_id = _answer_id(action)
-        with store.connect(settings.db_path) as db:
-            saved = answer_id is not None and store.record_feedback(
-                db, answer_id, context.user_id or "", helpful)
+    with conversation.apologizing("saving your feedback", tell):
+        answer_id = _number(action)
+        state = context["coach"].storage().slack
+        saved = answer_id is not None and state.record_feedback(
+            answer_id, context.user_id or "", helpful)
         if not saved:
             tell("That answer is no longer available, so the feedback was not saved.")
             return
@@ -76,32 +76,19 @@ def _record(action, context, respond, *, helpful: bool):
 
 
 def rewrite_plain(action, context, respond):
-    from bot.jargon import check
-    from bot.llm.rewrite import rewrite_draft
-
-    settings = context["settings"]
     tell = _tell(respond)
-    with coach.apologizing("rewriting your draft", tell):
-        draft = action.get("value") or ""
-        checker = coach.team_checker(settings, context.team_id or "")
-        report = check(draft, checker=checker)
-        rewritten = rewrite_draft(report, settings, checker=checker)
-        if not rewritten.text.strip():
-            tell("There is no rewrite to offer for this draft.")
+    with conversation.apologizing("rewriting your draft", tell):
+        check_id = _number(action)
+        message = conversation.rewrite_message(context["coach"], context.team_id or "",
+                                               check_id) if check_id is not None else \
+            "That report is no longer available; check the draft again."
+        if isinstance(message, str):
+            tell(message)
             return
-        shown = blocks.sections("*Rewritten in plain words*\n" + blocks.escape(rewritten.text))
-        if rewritten.guard:
-            shown.append(blocks.context("The model's rewrite did not pass the checks "
-                                        f"({blocks.escape(rewritten.guard)}), so this is "
-                                        "the word-for-word substitution."))
-        respond(response_type="ephemeral", replace_original=False,
-                text=blocks.fallback_text(blocks.escape(rewritten.text)),
-                blocks=blocks.fit_message(shown))
+        respond(response_type="ephemeral", replace_original=False, **message)
 
 
-def _as_answer(stored: store.StoredAnswer):
-    from bot.answer import Answer, Citation
-
+def _as_answer(stored: StoredAnswer) -> Answer:
     citations = [Citation(source=c.get("source", ""), title=c.get("title", ""),
                           locator=c.get("locator", ""), text=c.get("text", ""),
                           score=c.get("score", 0.0), quote=c.get("quote", ""))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from slack_bolt import App, Assistant
 
-from bot.slack import blocks, coach
+from bot.slack import blocks, conversation
 
 GREETING = ("Hi! Ask me anything about leading IT: I answer from two advice texts and "
             "quote them. Start a message with `check` to check a draft for jargon.")
@@ -35,7 +35,7 @@ def start_thread(say, set_suggested_prompts, logger):
 
 
 def answer_in_thread(payload, context, client, set_status, set_title):
-    coach.converse(context["settings"], client, team_id=context.team_id or "",
+    conversation.converse(context["coach"], client, team_id=context.team_id or "",
                    user_id=payload.get("user") or context.user_id or "",
                    channel=payload["channel"], thread_ts=payload["thread_ts"], event=payload,
                    set_status=set_status, set_title=set_title, surface="dm")

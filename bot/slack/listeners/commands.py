@@ -10,7 +10,10 @@ import re
 
 from slack_bolt import App
 
-from bot.slack import blocks, coach, store
+from bot.service import Coach
+from bot.slack import blocks, conversation
+from bot.slack.markup import slack_to_plain
+from bot.slack.streaming import PLACEHOLDER
 
 HELP_WORDS = {"", "help", "?"}
 _TERM_SPEC = re.compile(r"^(?P<term>.+?)\s*(?:=|->|→|:)\s*(?P<plain>.+)$", re.DOTALL)
@@ -26,18 +29,18 @@ def ack_cio(ack, command):
     if text.lower() in HELP_WORDS:
         ack(text="What CIO Coach can do", blocks=blocks.help_blocks())
     else:
-        ack(response_type="ephemeral", text=coach.PLACEHOLDER)
+        ack(response_type="ephemeral", text=PLACEHOLDER)
 
 
 def answer_cio(command, context, respond):
-    question = coach.slack_to_plain(command.get("text") or "")
+    question = slack_to_plain(command.get("text") or "")
     if question.lower() in HELP_WORDS:
         return
-    settings = context["settings"]
-    with coach.apologizing("answering your question", _ephemeral(respond)):
-        result, answer_id = coach.answer(settings, context.team_id or "", context.user_id or "",
-                                         question, surface="command")
-        message = coach.answer_message(result, answer_id, shareable=True)
+    with conversation.apologizing("answering your question", _ephemeral(respond)):
+        result, answer_id = conversation.answer(context["coach"], context.team_id or "",
+                                                context.user_id or "", question,
+                                                surface="command")
+        message = conversation.answer_message(result, answer_id, shareable=True)
         respond(response_type="ephemeral", replace_original=True, **message)
 
 
@@ -54,38 +57,40 @@ def run_jargon(command, context, respond):
     text = (command.get("text") or "").strip()
     if not text or text.lower() in HELP_WORDS:
         return
-    settings = context["settings"]
+    coach = context["coach"]
     team_id = context.team_id or ""
     word, _, rest = text.partition(" ")
-    with coach.apologizing("checking your draft", _ephemeral(respond)):
+    with conversation.apologizing("checking your draft", _ephemeral(respond)):
         if word.lower() in ("add", "remove", "list") and (rest.strip() or word.lower() == "list"):
-            reply = manage_terms(settings, team_id, word.lower(), coach.slack_to_plain(rest))
+            reply = manage_terms(coach, team_id, context.user_id or "", word.lower(),
+                                 slack_to_plain(rest))
             respond(response_type="ephemeral", replace_original=True, text=reply)
             return
-        message = coach.jargon_message(settings, team_id, coach.slack_to_plain(text))
+        message = conversation.jargon_message(coach, team_id, context.user_id or "",
+                                              slack_to_plain(text))
         respond(response_type="ephemeral", replace_original=True, **message)
 
 
-def manage_terms(settings, team_id: str, verb: str, spec: str) -> str:
-    from bot.jargon import store as terms
+def manage_terms(coach: Coach, team_id: str, user_id: str, verb: str, spec: str) -> str:
+    from bot.storage import TermError
 
+    terms = coach.storage().team_terms
     try:
-        with store.connect(settings.db_path) as db:
-            if verb == "list":
-                return _list_terms(terms.list_terms(db, team_id))
-            if verb == "add":
-                match = _TERM_SPEC.match(spec.strip())
-                if not match:
-                    return "Write it as `/jargon add <term> = <plain words>`."
-                added = terms.add_term(db, team_id, match["term"].strip(),
-                                       match["plain"].strip())
-                return (f"Added *{blocks.escape(added.term)}* → {blocks.escape(added.instead)}"
-                        " for this workspace.")
-            term = spec.strip()
-            if not terms.remove_term(db, team_id, term):
-                return f"*{blocks.escape(term)}* was not in this workspace's terms."
-            return f"Removed *{blocks.escape(term)}* from this workspace's jargon check."
-    except terms.TermError as exc:  # the person's input: say what is wrong with it
+        if verb == "list":
+            return _list_terms(terms.list(team_id))
+        if verb == "add":
+            match = _TERM_SPEC.match(spec.strip())
+            if not match:
+                return "Write it as `/jargon add <term> = <plain words>`."
+            added = terms.add(team_id, match["term"].strip(), match["plain"].strip(),
+                              user_id=user_id)
+            return (f"Added *{blocks.escape(added.term)}* → {blocks.escape(added.instead)}"
+                    " for this workspace.")
+        term = spec.strip()
+        if not terms.remove(team_id, term, user_id=user_id):
+            return f"*{blocks.escape(term)}* was not in this workspace's terms."
+        return f"Removed *{blocks.escape(term)}* from this workspace's jargon check."
+    except TermError as exc:  # the person's input: say what is wrong with it
         return blocks.escape(str(exc))
 
 

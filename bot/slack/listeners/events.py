@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack import coach
+from bot.slack import conversation
 from bot.slack.listeners import views
 
 ANSWERED_SUBTYPES = {None, "file_share"}
@@ -33,7 +33,7 @@ def is_person_message(event: dict) -> bool:
 def answer_mention(event, context, client):
     if not is_person_message(event) or event.get("edited"):
         return
-    coach.converse(context["settings"], client, team_id=context.team_id or "",
+    conversation.converse(context["coach"], client, team_id=context.team_id or "",
                    user_id=event["user"], channel=event["channel"],
                    thread_ts=event.get("thread_ts") or event["ts"], event=event,
                    surface="mention", bot_user_id=context.bot_user_id)
@@ -42,7 +42,7 @@ def answer_mention(event, context, client):
 def answer_direct_message(event, context, client):
     if event.get("channel_type") != "im" or not is_person_message(event):
         return
-    coach.converse(context["settings"], client, team_id=context.team_id or "",
+    conversation.converse(context["coach"], client, team_id=context.team_id or "",
                    user_id=event["user"], channel=event["channel"],
                    thread_ts=event.get("thread_ts") or event["ts"], event=event, surface="dm")
 
@@ -52,6 +52,6 @@ def publish_home(event, context, client, logger):
         return
     try:
         client.views_publish(user_id=event["user"],
-                             view=views.home_view(context["settings"], context.team_id or ""))
+                             view=views.home_view(context["coach"], context.team_id or ""))
     except Exception:
         logger.exception("could not publish App Home for %s", event.get("user"))

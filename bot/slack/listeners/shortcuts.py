@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack import coach
+from bot.slack import conversation
+from bot.slack.markup import shared_text, slack_to_plain
 
 CALLBACK_ID = "check_jargon"
 
@@ -20,12 +21,13 @@ def _ack(ack):
 def check_message(shortcut, context, respond):
     tell = lambda text: respond(response_type="ephemeral", replace_original=False,  # noqa: E731
                                 text=text)
-    with coach.apologizing("checking that message", tell):
+    with conversation.apologizing("checking that message", tell):
         message = shortcut.get("message") or {}
-        draft = coach.slack_to_plain(message.get("text") or "") or \
-            coach.slack_to_plain(coach.shared_text(message))
+        draft = slack_to_plain(message.get("text") or "") or \
+            slack_to_plain(shared_text(message))
         if not draft:
             tell("That message has no text to check.")
             return
-        report = coach.jargon_message(context["settings"], context.team_id or "", draft)
+        report = conversation.jargon_message(context["coach"], context.team_id or "",
+                                             context.user_id or "", draft)
         respond(response_type="ephemeral", replace_original=False, **report)

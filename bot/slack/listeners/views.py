@@ -7,7 +7,8 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.slack import blocks, store
+from bot.service import Coach
+from bot.slack import blocks
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ def show_all(ack, action, body, client, context, logger, respond):
     """Open the whole answer in a modal (trigger ids expire in 3 s, so this runs at once)."""
     ack()
     kind, _, ref = (action.get("value") or "").partition(":")
-    view = full_answer_modal(context["settings"], int(ref)) if kind == "answer" and \
+    view = full_answer_modal(context["coach"], int(ref)) if kind == "answer" and \
         ref.isdigit() else None
     if view is None:
         logger.warning("show_all for an unknown answer %r", action.get("value"))
@@ -30,29 +31,25 @@ def show_all(ack, action, body, client, context, logger, respond):
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def home_view(settings, team_id: str) -> dict[str, Any]:
-    with store.connect(settings.db_path) as db:
-        top = store.top_questions(db, team_id)
-        helpful, not_helpful = store.feedback_counts(db, team_id)
-        term_count = _term_count(db, team_id)
-    return blocks.home_view(term_count=term_count, top=top, helpful=helpful,
+def home_view(coach: Coach, team_id: str) -> dict[str, Any]:
+    state = coach.storage().slack
+    top = state.top_questions(team_id)
+    helpful, not_helpful = state.feedback_counts(team_id)
+    return blocks.home_view(term_count=_term_count(coach, team_id), top=top, helpful=helpful,
                             not_helpful=not_helpful)
 
 
-def _term_count(db, team_id: str) -> int | None:
+def _term_count(coach: Coach, team_id: str) -> int | None:
     """How many terms the workspace added; None (and a log line) when that cannot be read."""
     try:
-        from bot.jargon import store as terms
-
-        return len(terms.list_terms(db, team_id))
+        return len(coach.storage().team_terms.list(team_id))
     except Exception:
         log.exception("could not count the workspace's terms for App Home")
         return None
 
 
-def full_answer_modal(settings, answer_id: int) -> dict[str, Any] | None:
-    with store.connect(settings.db_path) as db:
-        stored = store.get_answer(db, answer_id)
+def full_answer_modal(coach: Coach, answer_id: int) -> dict[str, Any] | None:
+    stored = coach.storage().slack.get_answer(answer_id)
     if stored is None:
         return None
     quotes = "\n\n".join(f"> {blocks.escape(c.get('quote') or c.get('text', ''))}\n"

@@ -1,0 +1,187 @@
+"""The use cases, once: every adapter (the CLI, each Slack listener) calls these and does
+nothing of its own beyond parsing input and rendering output.
+
+- `ask`: retrieve passages, quote them (or decline), then let a configured model phrase
+  the answer under the grounding guard, falling back to the quotes; model text streams
+  through `on_text`.
+- `check`: scan a draft for jargon (with the team's own terms), then let a configured
+  model judge the word senses the scan was unsure of.
+- `rewrite`: a plain rewrite from the findings the person was shown.
+
+CPU-bound work (retrieval, scanning) runs inside `cpu_gate`, which the Slack app sets so
+that acknowledgements go first; model calls, which wait on I/O or native code, run
+outside it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING, Any
+
+from bot.answer import Answer, Turn, is_follow_up, quoted_answer
+from bot.config import Settings
+from bot.db import PerThread, connect_sqlite
+from bot.health import Check
+from bot.jargon import Checker, Finding, Report, check, default_checker
+from bot.knowledge import IndexReport, KnowledgeIndex, Progress
+from bot.llm import OnText
+from bot.llm import doctor as model_doctor
+from bot.llm.grounded import generate_answer
+from bot.llm.rewrite import RewriteResult, rewrite_draft
+from bot.llm.sense import judge_report
+from bot.retrieval import Retriever
+
+if TYPE_CHECKING:
+    from bot.storage import Storage
+
+log = logging.getLogger("cio_coach")
+
+CpuGate = Callable[[], AbstractContextManager[Any]]
+CLI_TEAM = "local"  # the command line's own team for team terms
+DEFAULT_TOP = 5
+
+
+class Coach:
+    """The program's use cases for one set of settings; safe to share between threads."""
+
+    def __init__(self, settings: Settings, *, cpu_gate: CpuGate = nullcontext) -> None:
+        self.settings = settings
+        self.cpu_gate = cpu_gate
+        self._indexes = PerThread(lambda: connect_sqlite(settings.db_path))
+
+    def __deepcopy__(self, memo: dict) -> Coach:
+        # Bolt copies a request's context for its lazy listeners; this object holds no
+        # per-request state (and its per-thread connections cannot be copied).
+        return self
+
+    # --- knowledge --------------------------------------------------------------------
+
+    def knowledge(self) -> KnowledgeIndex:
+        """This thread's view of the knowledge index (not refreshed)."""
+        return KnowledgeIndex(self._indexes.get(), self.settings.knowledge_dir)
+
+    def close_thread_connections(self) -> None:
+        """Close this thread's index connection (before a fork, say)."""
+        self._indexes.discard()
+
+    def refresh_index(self, progress: Progress | None = None, *,
+                      rebuild: bool = False) -> IndexReport:
+        index = self.knowledge()
+        return index.rebuild(progress) if rebuild else index.refresh(progress)
+
+    # --- answers ----------------------------------------------------------------------
+
+    def ask(self, question: str, *, history: list[Turn] | None = None,
+            on_text: OnText | None = None, top: int = DEFAULT_TOP) -> Answer:
+        """The cited answer to `question`, phrased by a model when one is configured."""
+        with self.cpu_gate():
+            quoted = self._quoted(question, history, top)
+        if self.settings.model_configured and quoted.answered:
+            return generate_answer(quoted, self.settings, history=history, on_text=on_text)
+        return quoted
+
+    def _quoted(self, question: str, history: list[Turn] | None, top: int) -> Answer:
+        index = self.knowledge()
+        index.refresh()
+        retriever = Retriever(index)
+        result = retriever.search(question, k=top)
+        if history and is_follow_up(question, result, index.knowledge_dir):
+            # "why?", "give me an example of that": the earlier question carries the topic.
+            result = retriever.search(f"{history[-1].question} {question}", k=top)
+            result.question = question
+        return quoted_answer(result, index.sections())
+
+    # --- jargon -----------------------------------------------------------------------
+
+    def storage(self) -> Storage:
+        # Imported here: SQLAlchemy takes about 180 ms to import (measured on this 2-core
+        # machine), more than answering a question, and `ask` never needs it.
+        from bot.storage import open_storage
+
+        return open_storage(self.settings)
+
+    def checker(self, team_id: str = CLI_TEAM) -> Checker:
+        """The built-in lists plus the team's own terms; the built-in lists alone (and a
+        warning in the log) when the team's terms cannot be read."""
+        if not self._shared_state_exists():
+            return default_checker()
+        try:
+            return self.storage().team_terms.checker(team_id)
+        except Exception as exc:  # a broken database must not stop the check
+            log.warning("team terms not loaded (%s); using the built-in lists only", exc)
+            return default_checker()
+
+    def check(self, draft: str, *, team_id: str = CLI_TEAM,
+              checker: Checker | None = None) -> Report:
+        """The jargon report of `draft`; a configured model judges the unsure senses."""
+        checker = checker or self.checker(team_id)
+        with self.cpu_gate():
+            report = check(draft, checker=checker)
+        if self.settings.model_configured:
+            report = judge_report(report, self.settings)
+        return report
+
+    def rewrite(self, report: Report, *, team_id: str = CLI_TEAM,
+                on_text: OnText | None = None) -> RewriteResult:
+        """A plain rewrite of `report.text` from the findings in `report`."""
+        return rewrite_draft(report, self.settings, checker=self.checker(team_id),
+                             on_text=on_text)
+
+    def _shared_state_exists(self) -> bool:
+        """Team terms can only exist in a database that exists: the CLI must not create
+        one just to find it empty."""
+        return bool(self.settings.database_url) or self.settings.db_path.is_file()
+
+    # --- health -----------------------------------------------------------------------
+
+    def health(self) -> list[Check]:
+        """What `doctor` reports for the core, the shared state and the model."""
+        return [*self._core_checks(), *self._storage_checks(), *model_doctor.checks(
+            self.settings)]
+
+    def _core_checks(self) -> list[Check]:
+        folder = self.settings.knowledge_dir
+        checks = [Check("core", "knowledge folder", folder.is_dir(), str(folder))]
+        try:
+            report = self.refresh_index()
+        except Exception as exc:  # doctor reports, it does not crash
+            checks.append(Check("core", "database", False, f"{self.settings.db_path}: {exc}"))
+            return checks
+        checks.append(Check("core", "database", True, str(self.settings.db_path)))
+        checks.append(Check("core", "knowledge index", report.passages > 0,
+                            f"{report.documents} documents, {report.passages} passages"))
+        return checks
+
+    def _storage_checks(self) -> list[Check]:
+        """Backend, connection and schema, read without migrating anything."""
+        from bot.storage.engine import applied_count, database_url, make_engine, pending_migrations
+
+        backend = "PostgreSQL" if self.settings.database_url else "SQLite"
+        engine = make_engine(database_url(self.settings))
+        try:
+            pending = pending_migrations(engine)
+            applied = applied_count(engine)
+        except Exception as exc:
+            return [Check("storage", "backend", False, f"{backend}: {exc}")]
+        finally:
+            engine.dispose()
+        where = engine.url.render_as_string(hide_password=True) if \
+            self.settings.database_url else str(self.settings.db_path)
+        return [Check("storage", "backend", True, f"{backend} at {where}, connected"),
+                Check("storage", "schema", not pending,
+                      f"{applied} migrations applied, {len(pending)} pending"
+                      + (f": {', '.join(pending)}" if pending else ""))]
+
+
+def report_from_json(data: dict[str, Any]) -> Report:
+    """A report as stored (`Report.to_json`), for a rewrite of what the person was shown."""
+    finding_fields = {f.name for f in dataclasses.fields(Finding)}
+    report_fields = {f.name for f in dataclasses.fields(Report)}
+    findings = [Finding(**{k: v for k, v in item.items() if k in finding_fields})
+                for item in data.get("findings", [])]
+    values = {k: v for k, v in data.items() if k in report_fields and k != "findings"}
+    return Report(findings=findings, **values)
+
