@@ -20,11 +20,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bot.answer import answer_question
 from bot.config import load_settings
-from bot.db import open_db
 from bot.llm.grounded import build_prompt
 from bot.llm.local import LocalModel
+from bot.service import Coach
 
 QUESTIONS = [
     "How do I get department heads involved in choosing the ERP?",
@@ -78,18 +77,18 @@ def bench_answers(db_path: Path, gguf: Path, runs: int, threads: int | None) -> 
     with_model = load_settings({"CIO_COACH_DB": str(db_path), "LLM_MODEL_PATH": str(gguf),
                                 "LLM_N_CTX": str(N_CTX), "LLM_TIMEOUT": "120",
                                 **({"LLM_THREADS": str(threads)} if threads else {})})
-    db = open_db(db_path)
-    answer_question(QUESTIONS[0], plain, db=db)  # build the index outside the timings
-    answer_question(QUESTIONS[0], with_model, db=db)  # load the model outside the timings
+    plain, with_model = Coach(plain), Coach(with_model)
+    plain.ask(QUESTIONS[0])  # build the index outside the timings
+    with_model.ask(QUESTIONS[0])  # load the model outside the timings
     quoted_times, guarded_times = [], []
     outcomes: Counter[str] = Counter()
     for _ in range(runs):
         for question in QUESTIONS:
             started = time.perf_counter()
-            answer_question(question, plain, db=db)
+            plain.ask(question)
             quoted_times.append(time.perf_counter() - started)
             started = time.perf_counter()
-            answer = answer_question(question, with_model, db=db)
+            answer = with_model.ask(question)
             guarded_times.append(time.perf_counter() - started)
             outcomes[answer.guard or answer.generated_by] += 1
     quoted, guarded = _median(quoted_times), _median(guarded_times)
@@ -103,6 +102,7 @@ def bench_answers(db_path: Path, gguf: Path, runs: int, threads: int | None) -> 
 CHILD = """
 import json, sys, time
 from bot.llm.local import LocalModel
+from bot.service import Coach
 model = LocalModel(sys.argv[1], n_ctx=512)
 model.load()
 stamps = []
@@ -148,7 +148,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "bench.db"
         plain = load_settings({"CIO_COACH_DB": str(db_path)})
-        quoted = answer_question(QUESTIONS[0], plain, db=open_db(db_path))
+        quoted = Coach(plain).ask(QUESTIONS[0])
         answer_prompt = build_prompt(quoted.question, quoted.citations[:5], plain)
         for label, prompt in (("short prompt", SHORT_PROMPT), ("answer prompt", answer_prompt)):
             ttft, rate, tokens = bench_generation(model, prompt, args.runs, max_tokens=64)

@@ -21,8 +21,7 @@ import time
 from pathlib import Path
 
 from bot.config import DEFAULT_KNOWLEDGE_DIR
-from bot.db import open_db
-from bot.knowledge import ensure_index
+from bot.knowledge import KnowledgeIndex
 from bot.retrieval import Retriever, Signals
 from bot.text import content_stems, stopwords
 
@@ -76,7 +75,7 @@ def quality_table(db, kb: Path) -> None:
 
     rows = _rows()
     stop = stopwords(kb)
-    passages = [r["text"] for r in db.query("SELECT text FROM passages ORDER BY id")]
+    passages = [t for (t,) in db.conn.execute("SELECT text FROM passages ORDER BY id")]
     bm25 = BM25Okapi([content_stems(t, stop) for t in passages])
 
     def textbook(question: str):
@@ -98,7 +97,7 @@ def quality_table(db, kb: Path) -> None:
     print(f"{'variant':40} {'hit@1':>6} {'hit@3':>6} {'abstain':>8} {'false-abst':>10}")
     for name, variant in variants.items():
         if isinstance(variant, Signals):
-            retriever = Retriever(db, kb, signals=variant)
+            retriever = Retriever(db, signals=variant)
 
             def fn(q, r=retriever):
                 res = r.search(q, k=10)
@@ -134,7 +133,7 @@ def synthetic_kb(target: Path, passages: int, seed: int = 7) -> None:
 
 
 def latency(db, kb: Path, questions: list[str], repeat: int) -> list[float]:
-    retriever = Retriever(db, kb)
+    retriever = Retriever(db)
     for q in questions:  # warm caches (stems, word frequencies, SQLite pages)
         retriever.search(q)
     times = []
@@ -151,7 +150,7 @@ def bm25_latency(db, kb: Path, questions: list[str], limit_s: float) -> tuple[fl
 
     stop = stopwords(kb)
     t = time.perf_counter()
-    corpus = [s.split() for (s,) in db.execute("SELECT stems FROM passages")]
+    corpus = [s.split() for (s,) in db.conn.execute("SELECT stems FROM passages")]
     bm25 = BM25Okapi([[w for w in doc if w not in stop] for doc in corpus])
     build = time.perf_counter() - t
     times = []
@@ -178,9 +177,9 @@ def speed_table(sizes: list[int], repeat: int) -> None:
             kb = work / "kb"
             synthetic_kb(kb, size)
             shutil.copytree(DEFAULT_KNOWLEDGE_DIR / "retrieval", kb / "retrieval")
-            db = open_db(work / "bench.db")
+            db = KnowledgeIndex.open(work / "bench.db", kb)
             t = time.perf_counter()
-            report = ensure_index(db, kb)
+            report = db.refresh()
             build = time.perf_counter() - t
             ours = latency(db, kb, questions, repeat)
             bm_build, bm = bm25_latency(db, kb, questions, limit_s=60)
@@ -223,9 +222,9 @@ def main(argv: list[str] | None = None) -> None:
     sizes = [1000, 10000] if args.quick else [int(s) for s in args.sizes.split(",")]
     work = Path(tempfile.mkdtemp(prefix="cio-bench-q-"))
     try:
-        db = open_db(work / "q.db")
+        db = KnowledgeIndex.open(work / "q.db", DEFAULT_KNOWLEDGE_DIR)
         t = time.perf_counter()
-        report = ensure_index(db, DEFAULT_KNOWLEDGE_DIR)
+        report = db.refresh()
         build_ms = (time.perf_counter() - t) * 1000
         questions = [r["question"] for r in _rows()]
         p50 = statistics.median(latency(db, DEFAULT_KNOWLEDGE_DIR, questions, 5))

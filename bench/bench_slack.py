@@ -21,11 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests" / "slack"))
+from tests.kit.fakeslack import TEAM_ID
+from tests.kit.slackapp import sign, start_app
 
-from fakeslack import TEAM_ID  # noqa: E402
-from slackkit import sign, start_app  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 QUESTIONS = [
     "How do I get department heads involved in choosing the ERP?",
@@ -37,13 +36,13 @@ QUESTIONS = [
 
 
 class FakeSlackProcess:
-    """tests/slack/fakeslack.py served by a separate Python process."""
+    """tests/kit/fakeslack.py served by a separate Python process."""
 
     def __init__(self) -> None:
         import subprocess
 
         self.process = subprocess.Popen(
-            [sys.executable, str(REPO / "tests" / "slack" / "fakeslack.py")],
+            [sys.executable, "-m", "tests.kit.fakeslack"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.url = self.process.stdout.readline().strip()
         self.api_url = self.url + "/api/"

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,6 +14,8 @@ from bot.storage import Storage
 from bot.storage.engine import make_engine, migrate
 from bot.storage.slack_state import SlackState
 from bot.storage.team_terms import TeamTerms
+from tests.kit.cli import clean_env
+from tests.kit.cli import run_cli as kit_run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,13 +31,6 @@ def kb_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "cio-coach.db"
-
-
-def _clean_env(extra: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("LLM_", "SLACK_", "CIO_COACH_"))}
-    env.update(extra)
-    return env
 
 
 @pytest.fixture
@@ -57,7 +50,7 @@ def storage(storage_url: str) -> Iterator[Storage]:
 @pytest.fixture
 def settings(db_path: Path) -> Settings:
     """Settings with a fresh database, the repo's knowledge, and no model."""
-    return load_settings(_clean_env({"CIO_COACH_DB": str(db_path)}))
+    return load_settings(clean_env({"CIO_COACH_DB": str(db_path)}))
 
 
 @pytest.fixture
@@ -66,13 +59,7 @@ def run_cli(db_path: Path, tmp_path: Path) -> Callable[..., subprocess.Completed
 
     def run(*args: str, input: bytes | str | None = None, env: dict[str, str] | None = None,
             timeout: float = 60) -> subprocess.CompletedProcess:
-        full_env = _clean_env({"CIO_COACH_DB": str(db_path), **(env or {})})
-        data = input.encode("utf-8") if isinstance(input, str) else input
-        proc = subprocess.run([sys.executable, "-m", "bot", *args], input=data,
-                              capture_output=True, env=full_env, cwd=tmp_path,
-                              timeout=timeout)
-        proc.stdout_text = proc.stdout.decode("utf-8", "replace")  # type: ignore[attr-defined]
-        proc.stderr_text = proc.stderr.decode("utf-8", "replace")  # type: ignore[attr-defined]
-        return proc
+        return kit_run_cli(*args, input=input, env={"CIO_COACH_DB": str(db_path), **(env or {})},
+                           cwd=tmp_path, timeout=timeout)
 
     return run

@@ -10,13 +10,9 @@ test_llm_models.py.
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,83 +24,23 @@ from bot.llm import ModelError, ModelTimeout, get_model
 from bot.llm.doctor import checks
 from bot.llm.grounded import generate_answer
 from bot.llm.openai_compat import OpenAICompatModel
+from tests.kit.cli import run_cli
+from tests.kit.fakemodel import GROUNDED, FakeModel, silent_model
 
-REPO = Path(__file__).resolve().parent.parent
 API_KEY = "sk-test-secret-4711"
-GROUNDED = ("Let the department heads own the requirements, so the choice is theirs [3]. "
-            "Meet them early and often [1].")
-
-
-class CannedEndpoint:
-    """An OpenAI-compatible chat-completions endpoint that streams a canned reply."""
-
-    def __init__(self) -> None:
-        self.reply = GROUNDED
-        self.status = 200
-        self.delay = 0.0  # seconds before each streamed piece
-        self.requests: list[dict] = []
-        self.authorizations: list[str | None] = []
-        endpoint = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                endpoint.requests.append(body)
-                endpoint.authorizations.append(self.headers.get("Authorization"))
-                if endpoint.status != 200:
-                    self.send_response(endpoint.status)
-                    self.send_header("Content-Type", "application/json")
-                    self.end_headers()
-                    self.wfile.write(b'{"error": {"message": "overloaded"}}')
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.end_headers()
-                words = endpoint.reply.split(" ")
-                for n, word in enumerate(words):
-                    piece = word if n == len(words) - 1 else word + " "
-                    time.sleep(endpoint.delay)
-                    self._event({"role": "assistant", "content": piece}, None)
-                self._event({}, "stop")
-                self.wfile.write(b"data: [DONE]\n\n")
-
-            def _event(self, delta: dict, finish: str | None) -> None:
-                chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0,
-                         "model": "canned", "choices": [
-                             {"index": 0, "delta": delta, "finish_reason": finish}]}
-                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-                self.wfile.flush()
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.server.block_on_close = False  # a handler still trickling must not hold up a test
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def prompt(self, n: int = -1) -> str:
-        return self.requests[n]["messages"][-1]["content"]
 
 
 @pytest.fixture
-def endpoint():
-    canned = CannedEndpoint()
-    canned.thread.start()
-    yield canned
-    canned.server.shutdown()
-    canned.server.server_close()
+def endpoint() -> Iterator[FakeModel]:
+    model = FakeModel(GROUNDED).start()
+    yield model
+    model.stop()
 
 
 @pytest.fixture
-def silent_endpoint():
-    """Accepts TCP connections (the kernel's backlog) and never sends a byte."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
-    sock.close()
+def silent_endpoint() -> Iterator[str]:
+    with silent_model() as url:
+        yield url
 
 
 def _settings(url: str, tmp_path: Path, timeout: float = 10.0):
@@ -203,7 +139,7 @@ def test_silent_server_ends_in_the_fallback_within_the_timeout(silent_endpoint, 
 
 
 def test_a_trickling_server_is_cut_at_the_overall_deadline(endpoint, tmp_path):
-    endpoint.delay = 0.4  # each piece arrives well within the timeout, the whole does not
+    endpoint.pause = 0.4  # each piece arrives well within the timeout, the whole does not
     timeout = 2.0
     started = time.monotonic()
     pieces: list[str] = []
@@ -229,17 +165,15 @@ def test_get_model_builds_one_client_per_configuration(endpoint, tmp_path):
     assert get_model(load_settings({})) is None
 
 
-def _cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "CIO_"))}
-    full_env.update(env)
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=120)
+def _cli(args: list[str], env: dict[str, str], cwd: Path):
+    result = run_cli(*args, env=env, cwd=cwd, timeout=120)
+    result.stdout, result.stderr = result.stdout_text, result.stderr_text
+    return result
 
 
 def _cli_env(url: str, tmp_path: Path, timeout: float = 10.0) -> dict[str, str]:
     return {"LLM_BASE_URL": url, "LLM_MODEL": "canned", "LLM_API_KEY": API_KEY,
-            "LLM_TIMEOUT": str(timeout), "CIO_COACH_DB": str(tmp_path / "cli.db"),
-            "PYTHONPATH": str(REPO)}
+            "LLM_TIMEOUT": str(timeout), "CIO_COACH_DB": str(tmp_path / "cli.db")}
 
 
 QUESTION = "How do I get department heads involved in choosing the ERP?"

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fakeslack import FakeSlack
-from slackkit import SlackApp, start_app
+
+from tests.kit.fakeslack import FakeSlack
+from tests.kit.slackapp import SlackApp, start_app
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,10 @@ import json
 import time
 
 import pytest
-from fakeslack import TEAM_ID, FakeModel
-from slackkit import start_app, unique
+
+from tests.kit.fakemodel import FakeModel
+from tests.kit.fakeslack import TEAM_ID
+from tests.kit.slackapp import start_app, unique
 
 MODEL_REPLY = ("Bring the department heads into the ERP choice from the very start, because "
                "they must not be absent from its selection and implementation [1]. Ask each "

@@ -10,8 +10,8 @@ import json
 import time
 from urllib.parse import urlencode
 
-from fakeslack import BOT_ID, BOT_USER_ID, TEAM_ID
-from slackkit import SIGNING_SECRET, sign, unique
+from tests.kit.fakeslack import BOT_ID, BOT_USER_ID, TEAM_ID
+from tests.kit.slackapp import SIGNING_SECRET, sign, unique
 
 QUESTION = "How do I get department heads involved in choosing the ERP?"
 OFF_TOPIC = "What is the best recipe for sourdough bread with rye flour?"

@@ -12,7 +12,8 @@ import sqlite3
 import time
 
 import pytest
-from slackkit import start_app, unique
+
+from tests.kit.slackapp import start_app, unique
 
 CLIENT_ID = "1111111111.2222222222"
 CLIENT_SECRET = "0123456789abcdef0123456789abcdef"

@@ -8,8 +8,9 @@ import subprocess
 import time
 
 import pytest
-from fakeslack import FakeSocketMode
-from slackkit import CLI, app_env, event_body, stop_process, unique
+
+from tests.kit.fakeslack import FakeSocketMode
+from tests.kit.slackapp import CLI, app_env, event_body, stop_process, unique
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from slackkit import start_app, unique
+
+from tests.kit.slackapp import start_app, unique
 
 
 @pytest.fixture(scope="module")

@@ -298,54 +298,6 @@ class FakeSocketMode:
                 self.lock.notify_all()
 
 
-class FakeModel:
-    """An OpenAI-compatible chat-completions endpoint streaming a canned reply word by word
-    (a pause between words so streaming into Slack can be seen)."""
-
-    def __init__(self, reply: str, *, pause: float = 0.02) -> None:
-        self.reply = reply
-        self.pause = pause
-        self.requests: list[dict[str, Any]] = []
-        model = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:  # noqa: N802
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                model.requests.append(body)
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.end_headers()
-                words = model.reply.split(" ")
-                for n, word in enumerate(words):
-                    self._event({"content": word if n == len(words) - 1 else word + " "}, None)
-                    time.sleep(model.pause)
-                self._event({}, "stop")
-                self.wfile.write(b"data: [DONE]\n\n")
-
-            def _event(self, delta: dict[str, Any], finish: str | None) -> None:
-                chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0,
-                         "model": "canned",
-                         "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
-                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-                self.wfile.flush()
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def start(self) -> FakeModel:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 if __name__ == "__main__":  # a fake Slack in its own process (the benchmark uses this)
     import sys
 

@@ -1,5 +1,5 @@
-"""Helpers for the Slack tests and benchmark: the app served as a subprocess
-(`cio-coach serve --http` on a free loopback port) and signed requests, as Slack sends them.
+"""The Slack app under test, for the tests and the benchmark: `cio-coach serve --http` as
+a subprocess on a free loopback port, and signed requests, as Slack sends them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -21,11 +20,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from fakeslack import BOT_TOKEN, TEAM_ID, FakeSlack
+from tests.kit.cli import CLI, clean_env
+from tests.kit.fakeslack import BOT_TOKEN, TEAM_ID, FakeSlack
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 REPO = Path(__file__).resolve().parents[2]
-CLI = Path(sys.executable).with_name("cio-coach")
 _ids = itertools.count(1)
 
 
@@ -117,7 +116,7 @@ def _send(request: urllib.request.Request) -> Reply:
 
 
 def app_env(fake: FakeSlack, db_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LLM_"))}
+    env = clean_env()
     env.update({"SLACK_API_URL": fake.api_url, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
                 "SLACK_BOT_TOKEN": BOT_TOKEN, "CIO_COACH_DB": str(db_path),
                 "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"})
