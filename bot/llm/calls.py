@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.llm import ModelError, ModelTimeout, OnText, StreamingModel
+from bot.llm.base import ModelError, ModelTimeout, OnText, StreamingModel
 from bot.llm.guard import GuardRejected, StreamWatch
 from bot.text import clip, squash
 

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from bot.errors import CioCoachError
-from bot.llm import OnText
+from bot.llm.base import OnText
 from bot.text import sentences
 
 log = logging.getLogger("cio_coach.llm")

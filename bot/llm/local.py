@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import ModelSettings
-from bot.llm import Messages, ModelError, ModelTimeout, Piece, StreamingModel
+from bot.llm.base import Messages, ModelError, ModelTimeout, Piece, StreamingModel
 
 log = logging.getLogger("cio_coach.llm")
 

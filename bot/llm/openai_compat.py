@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from bot.config import ModelSettings
-from bot.llm import Messages, ModelError, ModelTimeout, Piece, StreamingModel
+from bot.llm.base import Messages, ModelError, ModelTimeout, Piece, StreamingModel
 
 log = logging.getLogger("cio_coach.llm")
 

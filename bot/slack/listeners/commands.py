@@ -14,6 +14,7 @@ from bot.service import Coach
 from bot.slack import blocks, conversation
 from bot.slack.markup import slack_to_plain
 from bot.slack.streaming import PLACEHOLDER
+from bot.storage import TermError
 
 HELP_WORDS = {"", "help", "?"}
 _TERM_SPEC = re.compile(r"^(?P<term>.+?)\s*(?:=|->|→|:)\s*(?P<plain>.+)$", re.DOTALL)
@@ -72,8 +73,6 @@ def run_jargon(command, context, respond):
 
 
 def manage_terms(coach: Coach, team_id: str, user_id: str, verb: str, spec: str) -> str:
-    from bot.storage import TermError
-
     terms = coach.storage().team_terms
     try:
         if verb == "list":
