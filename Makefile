@@ -32,6 +32,7 @@ run: install
 
 lint: install-dev
 	$(BIN)/ruff check bot tests bench
+	$(BIN)/lint-imports
 
 test: install-dev lint
 	$(BIN)/pytest
