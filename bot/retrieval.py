@@ -1,85 +1,56 @@
-"""Finding the passages that answer a question.
+"""Finding the passages that answer a question, and deciding whether the texts cover it.
 
-Signals, combined (bench/bench_retrieval.py measures what each adds):
-- stemmed words, stop words removed, weighted by IDF (document frequencies kept by the
-  indexer) times their specificity in general English (everyday words weigh less);
-- related terms (`knowledge/retrieval/related-terms.tsv`): a question word also matches
-  passages that use a related word, at a lower weight;
-- passage-level BM25 over those concepts, and sentence-level coverage (how much of the
-  question one sentence of the passage covers), plus the section heading.
+Two signals, fused (bench/bench_retrieval.py measures what each adds):
+- lexical (`bot.lexical`): the question's words and related terms, BM25, sentence
+  coverage, section headings;
+- semantic: all-MiniLM-L6-v2 vectors (`bot.embedding`) of the whole post against each
+  passage and its two best sentences, and of the post's ask sentences (`bot.asks`)
+  against each passage's plain takeaway.
 
-Candidates come from the FTS5 index, matched on the question's selective words only, so
-a query stays fast on a large knowledge base.
-
-A question is declined when the best passage covers too little of the question's weight:
-words the texts never use (Paris, sourdough) weigh the most, so an out-of-scope question
-cannot reach the threshold on generic words like "CIO" alone.
+Scope is decided by what is asked, not by how many of the texts' words a post uses: the
+ask is declined when it is nearer to an ask the texts do not answer (pay, certifications,
+vendor choice, ...: `knowledge/retrieval/out-of-scope.tsv`) than to anything the texts
+say, or when nothing in the texts is near the post at all. Without an embedding model the
+lexical coverage rule decides, as before.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
+import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
-from bot.knowledge import KnowledgeIndex, decode_sentences
-from bot.text import (
-    content_stems,
-    load_word_list,
-    retrieval_data,
-    stem,
-    stopwords,
-    word_frequencies,
-    words,
-)
+import numpy as np
 
-RELATED_WEIGHT = 0.6
-K1, B = 1.2, 0.75
+from bot.asks import Ask, read_ask
+from bot.embedding import EmbeddingUnavailable, load_embedder
+from bot.knowledge import KnowledgeIndex, Vectors
+from bot.lexical import Concept, LexicalHit, LexicalResult, LexicalSearch, LexicalSignals
+from bot.scope import ScopeModel, scope_model
+from bot.text import squash
+
 CANDIDATES = 60
-MIN_COVERAGE = 0.22
-W_PASSAGE, W_COVERAGE, W_SENTENCE, W_SECTION = 0.9, 0.3, 0.45, 0.10
-PAIR_DISCOUNT = 0.85
-RERANK = 20  # passages that get sentence-level scoring
-# Candidate selection reads at most this many postings (share of the passages, floor).
-POSTINGS_SHARE, POSTINGS_FLOOR = 0.01, 1000
+MIN_SENTENCE_WORDS = 5
+_ELISION = re.compile(r"\.\.\.|…|↓")
+W_PASSAGE, W_SENTENCES, W_TAKEAWAY, W_LEXICAL = 1.0, 1.0, 0.5, 0.5
+TOP_SENTENCES = 2
 
 
 @dataclass(frozen=True)
-class Concept:
-    """One content word of the question and the related terms that may stand for it."""
+class Signals:
+    """Which signals to combine; all on in production, switched off one by one in bench/."""
 
-    stem: str
-    related: tuple[tuple[str, ...], ...]  # each alternative: the stems that must all appear
-    specificity: float = 1.0  # 1 for rare words, down to 0.2 for everyday ones ("take")
-
-    single: frozenset[str] = field(init=False, repr=False, compare=False)
-    multi: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        # Split once: matching runs for every sentence of every candidate passage.
-        object.__setattr__(self, "single",
-                           frozenset(alt[0] for alt in self.related if len(alt) == 1))
-        object.__setattr__(self, "multi", tuple(alt for alt in self.related if len(alt) > 1))
-
-
-def specificity(word: str, knowledge_dir: Path) -> float:
-    """How much a word says about a topic, from its frequency in general English.
-
-    Everyday words ("good", "take", "keep") are weak evidence both ways: their absence
-    from a passage must not sink an in-scope question, and their presence must not
-    carry an out-of-scope one. Words missing from the list are rare: full weight.
-    """
-    zipf = word_frequencies(knowledge_dir).get(word, 0.0)
-    return min(1.0, max(0.2, (6.5 - zipf) / 2.5))
+    lexical: LexicalSignals = LexicalSignals()
+    semantic: bool = True
+    focus: bool = True  # the ask sentences weigh on their own
+    scope: bool = True  # off: every question with a match is answered
 
 
 @dataclass
-class Sentence:
+class SentenceScore:
     start: int
     end: int
-    coverage: float
+    score: float  # how well this sentence answers the question (for quoting)
+    quotable: bool = True  # not a heading or a cut fragment
 
 
 @dataclass
@@ -90,219 +61,171 @@ class Hit:
     section: str
     locator: str
     text: str
+    takeaway: str
+    quotable: bool
     score: float = 0.0
-    coverage: float = 0.0  # share of the question's weight this passage covers
-    sentences: list[Sentence] = field(default_factory=list)  # best first
+    lexical: float = 0.0
+    semantic: float = 0.0
+    sentences: list[SentenceScore] = field(default_factory=list)  # best first
 
 
 @dataclass
 class SearchResult:
     question: str
+    ask: Ask
     concepts: list[Concept]
     hits: list[Hit]  # best first
+    in_scope: bool = True
+    decline_reason: str = ""  # "off_topic", "unrelated", "no_match"
 
     @property
     def confident(self) -> bool:
-        return bool(self.hits) and self.hits[0].coverage >= MIN_COVERAGE
-
-
-# --- related terms ----------------------------------------------------------------------
-
-def _member_stems(member: str, stop: frozenset[str]) -> tuple[str, ...]:
-    return tuple(s for s in (stem(w) for w in words(member)) if s not in stop)
-
-
-@lru_cache(maxsize=4)
-def related_groups(knowledge_dir: Path) -> tuple[tuple[tuple[str, ...], ...], ...]:
-    path = retrieval_data(knowledge_dir, "related-terms.tsv")
-    if not path.is_file():
-        return ()
-    stop = stopwords(knowledge_dir)
-    groups = []
-    for line in load_word_list(path):
-        members = {_member_stems(m, stop) for m in line.split(",")}
-        members.discard(())
-        if len(members) > 1:
-            groups.append(tuple(sorted(members)))
-    return tuple(groups)
-
-
-def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(tuple(seq[i:i + n]) == phrase for i in range(len(seq) - n + 1))
-
-
-def concepts_of(question: str, knowledge_dir: Path) -> list[Concept]:
-    stop = stopwords(knowledge_dir)
-    spec: dict[str, float] = {}
-    q = []
-    for w in words(question):
-        s = stem(w)
-        if s in stop or w in stop:
-            continue
-        q.append(s)
-        spec[s] = min(spec.get(s, 1.0), specificity(w, knowledge_dir))
-    groups = related_groups(knowledge_dir)
-    concepts = []
-    for s in dict.fromkeys(q):
-        alternatives: set[tuple[str, ...]] = set()
-        for group in groups:
-            if any(s in member and _contains(q, member) for member in group):
-                alternatives.update(m for m in group if s not in m)
-        concepts.append(Concept(s, tuple(sorted(alternatives)), spec[s]))
-    return concepts
-
-
-# --- scoring ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Signals:
-    """Which signals to combine; all on in production, switched off one by one in bench/."""
-
-    related: bool = True
-    specificity: bool = True
-    sentences: bool = True
-    section: bool = True
-
-
-class Retriever:
-    """Scores the passages an index hands it; cheap to create, holds no state of its own."""
-
-    def __init__(self, index: KnowledgeIndex, signals: Signals = Signals()):
-        self.index = index
-        self.knowledge_dir = index.knowledge_dir
-        self.signals = signals
-        self.stop = index.stop
-
-    def _candidates(self, terms: set[str], df: dict[str, int], n: int) -> list[dict]:
-        """Passages that contain the question's most selective words, FTS5's BM25 first.
-
-        Ranking every passage that contains a common word (the likes of "CIO") is what
-        costs time in a large corpus, and such a word cannot lift a passage that lacks the
-        rarer ones anyway: words join the match rarest first, within a budget of postings.
-        """
-        budget = max(POSTINGS_FLOOR, POSTINGS_SHARE * n)
-        chosen: list[str] = []
-        postings = 0
-        for term in sorted((t for t in terms if df.get(t)), key=df.__getitem__):
-            if len(chosen) >= 2 and postings + df[term] > budget:
-                break
-            chosen.append(term)
-            postings += df[term]
-        return self.index.candidates(chosen, CANDIDATES)
-
-    def concepts(self, question: str) -> list[Concept]:
-        concepts = concepts_of(question, self.knowledge_dir)
-        if not self.signals.related:
-            concepts = [Concept(c.stem, (), c.specificity) for c in concepts]
-        if not self.signals.specificity:
-            concepts = [Concept(c.stem, c.related, 1.0) for c in concepts]
-        return concepts
-
-    def search(self, question: str, k: int = 5) -> SearchResult:
-        concepts = self.concepts(question)
-        terms = {c.stem for c in concepts} | {s for c in concepts for alt in c.related for s in alt}
-        if not terms:
-            return SearchResult(question, concepts, [])
-        stats = self.index.stats()
-        n, avg_len = stats.passages, stats.avg_stems
-        df = self.index.document_frequencies(terms)
-        weights = {c.stem: _idf(df.get(c.stem, 0), n) * c.specificity for c in concepts}
-        query = _Query(concepts, weights, sum(weights.values()) or 1.0, avg_len)
-        scored = [self._score(row, query) for row in self._candidates(terms, df, n)]
-        # Sentence-level scoring is the dearer part: only for the passage-level best.
-        scored.sort(key=lambda pair: pair[0].score, reverse=True)
-        hits = [self._rescore(hit, row, query) for hit, row in scored[:RERANK]]
-        hits.sort(key=lambda h: h.score, reverse=True)
-        for hit in hits[:k]:
-            hit.sentences = sorted(hit.sentences, key=lambda s: s.coverage, reverse=True)
-        return SearchResult(question, concepts, hits[:k])
-
-    def _score(self, row: dict, q: _Query) -> tuple[Hit, dict]:
-        tokens = row["stems"].split()
-        tf = Counter(tokens)
-        norm = K1 * (1 - B + B * len(tokens) / q.avg_len)
-        bm25 = covered = 0.0
-        for c in q.concepts:
-            count, strength = _match(c, tf)
-            if strength:
-                w = q.weights[c.stem] * strength
-                covered += w
-                bm25 += w * count * (K1 + 1) / (count + norm)
-        coverage = covered / q.total
-        score = W_PASSAGE * bm25 / (q.total * (K1 + 1)) + W_COVERAGE * coverage
-        if self.signals.section:
-            section = _section_stems(row["section"], self.stop)
-            score += W_SECTION * sum(q.weights[c.stem] for c in q.concepts
-                                     if c.stem in section) / q.total
-        return Hit(passage_id=row["id"], source=row["source"], title=row["title"],
-                   section=row["section"], locator=row["locator"], text=row["text"],
-                   score=score, coverage=coverage), row
-
-    def _rescore(self, hit: Hit, row: dict, q: _Query) -> Hit:
-        sents = decode_sentences(row["sentences"]) if row["sentences"] else []
-        per_sentence = [_strengths(st, q) for _, _, st in sents]
-        hit.sentences = [Sentence(a, b, _coverage(x, q))
-                         for (a, b, _), x in zip(sents, per_sentence, strict=True)]
-        if self.signals.sentences:
-            hit.score += W_SENTENCE * _best_sentence_coverage(per_sentence, q)
-        return hit
+        return self.in_scope and bool(self.hits)
 
 
 @dataclass
 class _Query:
-    concepts: list[Concept]
-    weights: dict[str, float]
-    total: float
-    avg_len: float
+    ask: Ask
+    full: np.ndarray | None  # the whole post's vector
+    focus: np.ndarray | None  # the ask sentences' vector
 
 
-@lru_cache(maxsize=8192)
-def _section_stems(section: str, stop: frozenset[str]) -> frozenset[str]:
-    return frozenset(content_stems(section, stop))
+class Retriever:
+    """Searches one index; cheap to create (the embedding model loads once per process)."""
+
+    def __init__(self, index: KnowledgeIndex, signals: Signals = Signals()) -> None:
+        self.index = index
+        self.knowledge_dir = index.knowledge_dir
+        self.signals = signals
+        self.lexical = LexicalSearch(index, signals.lexical)
+
+    def search(self, question: str, k: int = 5) -> SearchResult:
+        ask = read_ask(question, self.knowledge_dir)
+        lexical = self.lexical.search(question, k=CANDIDATES)
+        vectors = self.index.vectors() if self.signals.semantic else None
+        query = self._embed(ask, vectors)
+        if query.full is None or vectors is None:
+            return self._lexical_only(question, ask, lexical, k)
+        hits = self._fused(query, lexical, vectors)
+        result = SearchResult(question, ask, lexical.concepts, hits[:k])
+        if self.signals.scope:
+            self._decide_scope(result, query, vectors)
+        return result
+
+    # --- embedding --------------------------------------------------------------------
+
+    def _embed(self, ask: Ask, vectors: Vectors | None) -> _Query:
+        if vectors is None:
+            return _Query(ask, None, None)
+        try:
+            embedder = load_embedder()
+        except EmbeddingUnavailable:
+            return _Query(ask, None, None)
+        if ask.focus == ask.text or not self.signals.focus:
+            full = embedder.encode([ask.text])[0]
+            return _Query(ask, full, full)
+        full, focus = embedder.encode([ask.text, ask.focus])
+        return _Query(ask, full, focus)
+
+    # --- ranking ----------------------------------------------------------------------
+
+    def _candidates(self, query: _Query, lexical: LexicalResult, vectors: Vectors
+                    ) -> dict[int, dict]:
+        """Lexical candidates plus the passages nearest in meaning."""
+        rows = {h.passage_id: h.row for h in lexical.hits}
+        if len(vectors.passage_ids):
+            near = np.argsort(-(vectors.passage @ query.full))[:CANDIDATES]
+            missing = [int(vectors.passage_ids[i]) for i in near
+                       if int(vectors.passage_ids[i]) not in rows]
+            rows.update((r["id"], r) for r in self.index.passages_by_id(missing))
+        return rows
+
+    def _fused(self, query: _Query, lexical: LexicalResult, vectors: Vectors) -> list[Hit]:
+        rows = self._candidates(query, lexical, vectors)
+        lexical_scores = {h.passage_id: h.score for h in lexical.hits}
+        best_lexical = max(lexical_scores.values(), default=0.0) or 1.0
+        sentence_vectors = self.index.sentence_vectors(list(rows))
+        passage_at = {int(pid): i for i, pid in enumerate(vectors.passage_ids)}
+        takeaway_at = {int(pid): i for i, pid in enumerate(vectors.takeaway_ids)}
+        hits = []
+        for pid, row in rows.items():
+            if not row["quotable"]:
+                continue
+            sentences = _sentence_scores(row, sentence_vectors.get(pid), query)
+            content = [s.score for s in sentences if s.quotable] or [s.score for s in sentences]
+            semantic = W_SENTENCES * _top_mean(content, TOP_SENTENCES)
+            if pid in passage_at:
+                semantic += W_PASSAGE * float(vectors.passage[passage_at[pid]] @ query.full)
+            if pid in takeaway_at:
+                semantic += W_TAKEAWAY * float(vectors.takeaway[takeaway_at[pid]] @ query.focus)
+            lex = lexical_scores.get(pid, 0.0) / best_lexical
+            hits.append(_hit(row, semantic + W_LEXICAL * lex, lex, semantic, sentences))
+        hits.sort(key=lambda h: h.score, reverse=True)
+        return hits
+
+    def _lexical_only(self, question: str, ask: Ask, lexical: LexicalResult,
+                      k: int) -> SearchResult:
+        hits = [_hit(h.row, h.score, h.score, 0.0,
+                     [SentenceScore(s.start, s.end, s.coverage, is_quotable(
+                         h.text, h.section, s.start, s.end)) for s in h.sentences])
+                for h in lexical.hits if h.row.get("quotable", True)]
+        result = SearchResult(question, ask, lexical.concepts, hits[:k])
+        if self.signals.scope and not lexical.confident:
+            result.in_scope, result.decline_reason = False, "no_match"
+        return result
+
+    # --- scope ------------------------------------------------------------------------
+
+    def _decide_scope(self, result: SearchResult, query: _Query, vectors: Vectors) -> None:
+        model: ScopeModel = scope_model(self.index)
+        said = [vectors.takeaway, *self.index.sentence_vectors(
+            [h.passage_id for h in result.hits]).values()]
+        best = max((h.semantic for h in result.hits), default=0.0)
+        reason = model.decline_reason(query.ask, query.full, query.focus, said, best=best)
+        if reason or not result.hits:
+            result.in_scope, result.decline_reason = False, reason or "no_match"
 
 
-def _idf(doc_freq: int, n: int) -> float:
-    return math.log(1 + (n - doc_freq + 0.5) / (doc_freq + 0.5))
+def _top_mean(values: list[float], n: int) -> float:
+    best = sorted(values, reverse=True)[:n]
+    return sum(best) / len(best) if best else 0.0
 
 
-def _match(c: Concept, tf: Counter) -> tuple[int, float]:
-    """How often, and how strongly (1 own word, RELATED_WEIGHT a related one), c appears."""
-    if tf.get(c.stem):
-        return tf[c.stem], 1.0
-    best = 0
-    for alt in c.related:
-        if len(alt) == 1:
-            best = max(best, tf.get(alt[0], 0))
-        elif all(tf.get(s) for s in alt):
-            best = max(best, min(tf[s] for s in alt))
-    return (best, RELATED_WEIGHT) if best else (0, 0.0)
+def _sentence_scores(row: dict, matrix: np.ndarray | None, query: _Query
+                     ) -> list[SentenceScore]:
+    """Each sentence's relevance, best first (for ranking and for choosing the quote)."""
+    spans = [(int(a), int(b)) for a, b, *_ in
+             (line.split(" ", 2) for line in (row["sentences"] or "").split("\n") if line)]
+    if matrix is None or len(matrix) != len(spans):
+        scores = np.zeros(len(spans))
+    else:
+        scores = matrix @ query.full
+    scored = [SentenceScore(a, b, float(x), is_quotable(row["text"], row["section"], a, b))
+              for (a, b), x in zip(spans, scores, strict=True)]
+    return sorted(scored, key=lambda s: s.score, reverse=True)
 
 
-def _strength(c: Concept, present: set[str] | frozenset[str]) -> float:
-    """1 when the question's own word is present, RELATED_WEIGHT for a related one."""
-    if c.stem in present:
-        return 1.0
-    if not c.single.isdisjoint(present) or any(present.issuperset(alt) for alt in c.multi):
-        return RELATED_WEIGHT
-    return 0.0
+def _is_heading(text: str, section: str, start: int, end: int) -> bool:
+    """A heading line above the paragraph, or the paragraph's own numbered title."""
+    if end <= text.rfind("\n") + 1:
+        return True
+    label = squash(text[start:end]).rstrip(".:").lower()
+    return bool(section) and label == section.rstrip(".").lower()
 
 
-def _strengths(stems_: list[str], q: _Query) -> list[float]:
-    present = set(stems_)
-    return [_strength(c, present) for c in q.concepts]
+def is_quotable(text: str, section: str, start: int, end: int) -> bool:
+    """A whole sentence of the paragraph: not a heading, not a cut fragment, not a stub."""
+    sentence = text[start:end]
+    return (not _is_heading(text, section, start, end) and not _ELISION.search(sentence)
+            and len(sentence.split()) >= MIN_SENTENCE_WORDS)
 
 
-def _coverage(strengths: list[float], q: _Query) -> float:
-    """Share of the question's weight that these per-concept strengths cover."""
-    return sum(q.weights[c.stem] * x for c, x in zip(q.concepts, strengths, strict=True)) / q.total
+def _hit(row: dict, score: float, lexical: float, semantic: float,
+         sentences: list[SentenceScore]) -> Hit:
+    return Hit(passage_id=row["id"], source=row["source"], title=row["title"],
+               section=row["section"], locator=row["locator"], text=row["text"],
+               takeaway=row.get("takeaway", ""), quotable=bool(row.get("quotable", True)),
+               score=score, lexical=lexical, semantic=semantic, sentences=sentences)
 
 
-def _best_sentence_coverage(per_sentence: list[list[float]], q: _Query) -> float:
-    best = 0.0
-    for i, strengths in enumerate(per_sentence):
-        best = max(best, _coverage(strengths, q))
-        if i + 1 < len(per_sentence):  # an idea often spans two sentences
-            pair = [max(a, b) for a, b in zip(strengths, per_sentence[i + 1], strict=True)]
-            best = max(best, PAIR_DISCOUNT * _coverage(pair, q))
-    return best
+__all__ = ["Hit", "LexicalHit", "Retriever", "SearchResult", "SentenceScore", "Signals"]

@@ -21,7 +21,18 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
-from bot.answer import Answer, Turn, is_follow_up, quoted_answer
+from bot.answer import (
+    Answer,
+    Turn,
+    example_questions,
+    is_follow_up,
+    needs_context,
+    quoted_answer,
+    shown_in,
+    small_talk,
+    wants_example,
+)
+from bot.asks import read_ask
 from bot.config import Settings
 from bot.db import PerThread, connect_sqlite
 from bot.health import Check
@@ -84,15 +95,25 @@ class Coach:
         return quoted
 
     def _quoted(self, question: str, history: list[Turn] | None, top: int) -> Answer:
+        knowledge_dir = self.settings.knowledge_dir
+        examples = example_questions(knowledge_dir)
+        ask = read_ask(question, knowledge_dir)
+        if ask.small_talk:
+            return small_talk(ask, examples)
+        if ask.bare_follow_up and not history:
+            return needs_context(question, examples)
         index = self.knowledge()
         index.refresh()
         retriever = Retriever(index)
         result = retriever.search(question, k=top)
-        if history and is_follow_up(question, result, index.knowledge_dir):
-            # "why?", "give me an example of that": the earlier question carries the topic.
+        if history and is_follow_up(question, result, knowledge_dir):
+            # "why?", "give me an example of that": the earlier question carries the topic,
+            # and what the thread already showed is not shown again.
             result = retriever.search(f"{history[-1].question} {question}", k=top)
             result.question = question
-        return quoted_answer(result, index.sections())
+            return quoted_answer(result, examples, shown=shown_in(history),
+                                 prefer_example=wants_example(question))
+        return quoted_answer(result, examples)
 
     # --- jargon -----------------------------------------------------------------------
 

@@ -22,7 +22,9 @@ def test_ask_json_contract(run_cli):
     assert set(data) >= {"question", "answered", "answer", "citations", "generated_by"}
     assert data["answered"] is True and data["generated_by"] == "quotes"
     first = data["citations"][0]
-    assert set(first) == {"source", "title", "locator", "text", "score"}
+    # the contract is extended, never renamed: the takeaway is the one new citation field
+    assert set(first) - {"takeaway"} == {"source", "title", "locator", "text", "score"}
+    assert data["takeaway"] and data["kind"] == "answer"
     assert "turnover rate" in first["text"]
 
 

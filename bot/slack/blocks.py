@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from bot.answer import example_questions
+from bot.config import DEFAULT_KNOWLEDGE_DIR
 from bot.text import clip
 
 SECTION_LIMIT = 3000
@@ -29,11 +31,9 @@ Block = dict[str, Any]
 
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 
-EXAMPLE_QUESTIONS = (
-    "How do I get department heads involved in choosing the ERP?",
-    "What should I do in my first 90 days as a new CIO?",
-    "How do I explain a security budget to the board?",
-)
+# Questions the texts answer well, from knowledge/retrieval/example-questions.txt (tests
+# check that every one is answered).
+EXAMPLE_QUESTIONS = tuple(example_questions(DEFAULT_KNOWLEDGE_DIR)[:3])
 
 ACTION_SHARE = "share_answer"
 ACTION_HELPFUL = "feedback_helpful"

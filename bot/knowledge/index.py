@@ -1,10 +1,9 @@
-"""The knowledge index: the passages of the knowledge folder in a SQLite file (FTS5).
+"""The index's tables, building them, and the lexical queries on them.
 
-This module owns the index's tables and every query on them; retrieval scores what it
-is handed. The index is derived data: when its schema version changes it is dropped and
-built again from the files. Indexing is incremental: a file whose size, mtime and content
-hash are unchanged is not touched; a changed file is re-indexed and a deleted one removed.
-`rebuild` starts every table afresh.
+The index is derived data: when its schema version changes it is dropped and built again
+from the files. Indexing is incremental: a file whose size, mtime and content hash are
+unchanged is not touched; a changed file is re-indexed (and its passages embedded again)
+and a deleted one removed. `rebuild` starts every table afresh.
 """
 
 from __future__ import annotations
@@ -18,15 +17,26 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from bot.db import connect_sqlite, file_lock, transaction
+from bot.knowledge.takeaways import load_takeaways, takeaway_for
+from bot.knowledge.vectors import (
+    Vectors,
+    cached_text_vectors,
+    embed_missing,
+    load_vectors,
+    sentence_vectors,
+)
 from bot.passages import locator, split_passages, title_of
 from bot.text import content_stems, split_sentences, stems, stopwords
 
 SOURCE_SUFFIXES = (".md", ".txt")
 # Bump when the tables, splitting or stemming change: the index is then built afresh.
-SCHEMA_VERSION = "6"
-TABLES = ("passages_fts", "passages", "documents", "vocabulary", "kb_meta",
-          "kb_stats", "passages_vocab")
+SCHEMA_VERSION = "8"
+TABLES = ("passages_fts", "vectors", "text_vectors", "passages", "documents", "vocabulary",
+          "kb_meta", "kb_stats", "passages_vocab")
+VECTOR_DIM = 384
 
 Progress = Callable[[int, int, str], None]
 
@@ -36,7 +46,11 @@ _SCHEMA = (
     "sha256 TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, indexed_at REAL NOT NULL)",
     "CREATE TABLE passages (id INTEGER PRIMARY KEY, source TEXT NOT NULL, ord INTEGER NOT NULL, "
     "title TEXT NOT NULL, section TEXT NOT NULL, locator TEXT NOT NULL, text TEXT NOT NULL, "
-    "stems TEXT NOT NULL, sentences TEXT NOT NULL)",
+    "stems TEXT NOT NULL, sentences TEXT NOT NULL, takeaway TEXT NOT NULL, "
+    "quotable INTEGER NOT NULL)",
+    "CREATE TABLE text_vectors (text TEXT PRIMARY KEY, vector BLOB NOT NULL)",
+    "CREATE TABLE vectors (passage_id INTEGER NOT NULL, kind TEXT NOT NULL, ord INTEGER NOT NULL, "
+    "vector BLOB NOT NULL, PRIMARY KEY (passage_id, kind, ord))",
     "CREATE INDEX passages_source ON passages (source)",
     "CREATE TABLE vocabulary (term TEXT PRIMARY KEY, df INTEGER NOT NULL)",
     "CREATE VIRTUAL TABLE passages_fts USING fts5 (stems, content='passages', "
@@ -45,11 +59,11 @@ _SCHEMA = (
     "INSERT INTO passages_fts (rowid, stems) VALUES (new.id, new.stems); END",
     "CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN "
     "INSERT INTO passages_fts (passages_fts, rowid, stems) VALUES ('delete', old.id, old.stems); "
-    "END",
+    "DELETE FROM vectors WHERE passage_id = old.id; END",
 )
 
 PASSAGE_COLUMNS = ("id", "source", "title", "section", "locator", "text", "stems",
-                   "sentences")
+                   "sentences", "takeaway", "quotable")
 
 
 @dataclass
@@ -116,8 +130,8 @@ class KnowledgeIndex:
     # --- building -------------------------------------------------------------------
 
     def _lock(self):
-        row = self.conn.execute("PRAGMA database_list").fetchone()
-        return file_lock(row[2]) if row and row[2] else nullcontext()
+        path = self._file()
+        return nullcontext() if path.startswith("memory:") else file_lock(path)
 
     def _schema_current(self) -> bool:
         try:
@@ -197,7 +211,22 @@ class KnowledgeIndex:
             for name in removed:
                 self._remove_document(name)
             self._update_stats()
+            self._embed(progress)
         return added, updated, removed
+
+    def _embed(self, progress: Progress | None) -> None:
+        """Vectors for the passages that have none; the generation moves on, so every
+        process reads the new matrices."""
+        step = (lambda done, total: progress(done, total, "sentence vectors")) \
+            if progress else None
+        model = embed_missing(self.conn, step)
+        generation = int(self._meta("generation") or 0) + 1
+        self.conn.executemany("INSERT OR REPLACE INTO kb_meta VALUES (?, ?)",
+                              [("model", model), ("generation", str(generation))])
+
+    def _meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM kb_meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
 
     def _index_document(self, path: Path, sha: str) -> None:
         text = read_source(path)
@@ -206,12 +235,18 @@ class KnowledgeIndex:
         size, mtime = _size_mtime(path)
         self.conn.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
                           [path.name, title, sha, size, mtime, time.time()])
-        rows = [(path.name, p.ord, title, p.section, locator(title, p.section, p.ord), p.text,
-                 " ".join(stems(p.text)), encode_sentences(p.text, self.stop))
-                for p in split_passages(text)]
+        takeaways = load_takeaways(path)
+        rows = []
+        for p in split_passages(text):
+            takeaway = takeaway_for(takeaways, p.ord, p.text, path)
+            # A text with takeaways marks its quotable passages by giving them one.
+            quotable = takeaways is None or bool(takeaway)
+            rows.append((path.name, p.ord, title, p.section, locator(title, p.section, p.ord),
+                         p.text, " ".join(stems(p.text)), encode_sentences(p.text, self.stop),
+                         takeaway, int(quotable)))
         self.conn.executemany(
             "INSERT INTO passages (source, ord, title, section, locator, text, stems, "
-            "sentences) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "sentences, takeaway, quotable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         self._add_frequencies((r[6] for r in rows), +1)
 
     def _remove_document(self, source: str) -> None:
@@ -262,6 +297,35 @@ class KnowledgeIndex:
             "JOIN passages p ON p.id = f.rowid WHERE passages_fts MATCH ? "
             "ORDER BY f.rank LIMIT ?", [match, limit])
         return [dict(zip(PASSAGE_COLUMNS, r, strict=True)) for r in rows]
+
+    def vectors(self) -> Vectors | None:
+        """The index's vectors, or None when it was built without an embedding model."""
+        model = self._meta("model")
+        if not model:
+            return None
+        key = (self._file(), self._meta("generation") or "0")
+        return load_vectors(self.conn, key, model, VECTOR_DIM)
+
+    def sentence_vectors(self, passage_ids: list[int]) -> dict[int, np.ndarray]:
+        """Each passage's sentence vectors (rows in sentence order); empty without a model."""
+        return sentence_vectors(self.conn, passage_ids, VECTOR_DIM)
+
+    def text_vectors(self, texts: list[str]) -> np.ndarray:
+        """Vectors of data texts (the unanswered asks, say), embedded once and kept."""
+        return cached_text_vectors(self.conn, texts, VECTOR_DIM)
+
+    def passages_by_id(self, ids: Iterable[int]) -> list[dict]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(f"SELECT {', '.join(PASSAGE_COLUMNS)} FROM passages "
+                                 f"WHERE id IN ({marks})", ids).fetchall()
+        return [dict(zip(PASSAGE_COLUMNS, r, strict=True)) for r in rows]
+
+    def _file(self) -> str:
+        row = self.conn.execute("PRAGMA database_list").fetchone()
+        return (row[2] if row else "") or f"memory:{id(self.conn)}"
 
     def sections(self) -> list[str]:
         """Section names in text order: what the texts are about."""
