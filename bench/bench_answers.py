@@ -98,8 +98,8 @@ def score(rank: Ranker, rows: list[dict]) -> Score:
 
 # --- systems ------------------------------------------------------------------------------
 
-def ours(index: KnowledgeIndex, signals: Signals = Signals()) -> Ranker:
-    retriever = Retriever(index, signals)
+def ours(index: KnowledgeIndex, signals: Signals | None = None) -> Ranker:
+    retriever = Retriever(index, signals or Signals())
     examples = example_questions(index.knowledge_dir)
 
     def rank(question: str) -> tuple[bool, list[str]]:
