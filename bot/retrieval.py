@@ -134,7 +134,8 @@ class Retriever:
         """Lexical candidates plus the passages nearest in meaning."""
         rows = {h.passage_id: h.row for h in lexical.hits}
         if len(vectors.passage_ids):
-            near = np.argsort(-(vectors.passage @ query.full))[:CANDIDATES]
+            similarity = vectors.passage @ query.full
+            near = np.argpartition(-similarity, min(CANDIDATES, len(similarity) - 1))[:CANDIDATES]
             missing = [int(vectors.passage_ids[i]) for i in near
                        if int(vectors.passage_ids[i]) not in rows]
             rows.update((r["id"], r) for r in self.index.passages_by_id(missing))

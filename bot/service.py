@@ -43,6 +43,7 @@ from bot.llm import doctor as model_doctor
 from bot.llm.grounded import generate_answer
 from bot.llm.rewrite import RewriteResult, rewrite_draft
 from bot.llm.sense import judge_report
+from bot.llm.takeaway import write_takeaway
 from bot.retrieval import Retriever
 
 if TYPE_CHECKING:
@@ -71,8 +72,12 @@ class Coach:
     # --- knowledge --------------------------------------------------------------------
 
     def knowledge(self) -> KnowledgeIndex:
-        """This thread's view of the knowledge index (not refreshed)."""
-        return KnowledgeIndex(self._indexes.get(), self.settings.knowledge_dir)
+        """This thread's view of the knowledge index (not refreshed). With a model, texts
+        without takeaways kept as data get the model's guarded ones when indexed."""
+        writer = (lambda passage: write_takeaway(passage, self.settings)) \
+            if self.settings.model_configured else None
+        return KnowledgeIndex(self._indexes.get(), self.settings.knowledge_dir,
+                              write_takeaway=writer)
 
     def close_thread_connections(self) -> None:
         """Close this thread's index connection (before a fork, say)."""

@@ -364,3 +364,40 @@ def test_check_cli_asks_the_model_about_unsure_senses(endpoint, tmp_path):
     assert proc.returncode == 0, proc.stderr  # the only finding was judged everyday English
     assert json.loads(proc.stdout)["findings"] == []
     assert len(endpoint.requests) == 1
+
+
+# --- takeaways for texts that have none kept as data -----------------------------------------
+
+PASSAGE = ("Budgets are won in the boardroom, not the server room. Show the board what an "
+           "outage costs in lost orders and missed shipments, never in server hours.")
+
+
+@pytest.mark.parametrize(("reply", "kept"), [
+    ("Show the board what an outage costs in lost orders, not in server hours.", True),
+    ("Buy a faster mainframe from a trusted vendor next quarter.", False),  # not the passage
+    ("Show the board the cost. Then show it again.", False),  # two sentences
+])
+def test_a_model_takeaway_is_kept_only_when_grounded(endpoint, tmp_path, reply, kept):
+    from bot.llm.takeaway import write_takeaway
+
+    endpoint.reply = reply
+    takeaway = write_takeaway(PASSAGE, _settings(endpoint.url, tmp_path))
+    assert (takeaway == reply) if kept else takeaway == ""
+
+
+def test_a_text_without_takeaways_gets_the_models_when_indexed(endpoint, tmp_path, kb_dir):
+    from bot.config import load_settings
+    from bot.service import Coach
+
+    (kb_dir / "budgets.md").write_text(f"# Budgets\n\n{PASSAGE}\n", encoding="utf-8")
+    endpoint.reply = "Show the board what an outage costs in lost orders, not server hours."
+    env = {"LLM_BASE_URL": endpoint.url, "LLM_MODEL": "canned", "LLM_TIMEOUT": "10",
+           "CIO_COACH_DB": str(tmp_path / "t.db"), "CIO_COACH_KNOWLEDGE": str(kb_dir)}
+    Coach(load_settings(env)).refresh_index()
+    plain = Coach(load_settings({"CIO_COACH_DB": str(tmp_path / "t.db"),
+                                 "CIO_COACH_KNOWLEDGE": str(kb_dir)}))
+    rows = plain.knowledge().conn.execute(
+        "SELECT source, takeaway FROM passages WHERE source = 'budgets.md'").fetchall()
+    assert rows == [("budgets.md", endpoint.reply)]
+    # the built-in texts keep their takeaways from data: the model was asked once
+    assert len(endpoint.requests) == 1

@@ -14,6 +14,7 @@ EXPECTED_PLACEHOLDERS = {
     "followup": {"history", "passages", "question"},
     "rewrite": {"draft", "terms"},
     "jargon_sense": {"term", "meaning", "sentence"},
+    "takeaway": {"passage"},
 }
 
 

@@ -115,10 +115,13 @@ def decode_sentences(encoded: str) -> list[tuple[int, int, list[str]]]:
 class KnowledgeIndex:
     """One SQLite connection's view of the index (open one per thread)."""
 
-    def __init__(self, conn: sqlite3.Connection, knowledge_dir: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, knowledge_dir: Path, *,
+                 write_takeaway: Callable[[str], str] | None = None) -> None:
         self.conn = conn
         self.knowledge_dir = knowledge_dir
         self.stop = stopwords(knowledge_dir)
+        # For texts without takeaways kept as data: a model's guarded sentence, or none.
+        self.write_takeaway = write_takeaway
 
     @classmethod
     def open(cls, db_path: Path, knowledge_dir: Path) -> KnowledgeIndex:
@@ -239,6 +242,8 @@ class KnowledgeIndex:
         rows = []
         for p in split_passages(text):
             takeaway = takeaway_for(takeaways, p.ord, p.text, path)
+            if takeaways is None and self.write_takeaway is not None:
+                takeaway = self.write_takeaway(p.text)
             # A text with takeaways marks its quotable passages by giving them one.
             quotable = takeaways is None or bool(takeaway)
             rows.append((path.name, p.ord, title, p.section, locator(title, p.section, p.ord),
