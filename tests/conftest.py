@@ -1,7 +1,11 @@
-"""Shared fixtures: real SQLite files in temporary folders, the CLI as a subprocess."""
+"""Shared fixtures: real SQLite files in temporary folders, the CLI as a subprocess, and
+the shared state on both of its databases: a SQLite file, and a fresh schema on the
+PostgreSQL server at TEST_DATABASE_URL (`.ci/run` starts one; locally, without it, the
+PostgreSQL cases are skipped, and under CI=1 they fail)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -16,6 +20,7 @@ from bot.storage.slack_state import SlackState
 from bot.storage.team_terms import TeamTerms
 from tests.kit.cli import clean_env
 from tests.kit.cli import run_cli as kit_run_cli
+from tests.kit.postgres import fresh_schema
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -33,9 +38,34 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "cio-coach.db"
 
 
+def postgres_url() -> str:
+    """TEST_DATABASE_URL; a skip when it is unset, or a failure in CI, which must run
+    every PostgreSQL test."""
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if url:
+        return url
+    if os.environ.get("CI", "").strip() not in ("", "0", "false"):
+        pytest.fail("TEST_DATABASE_URL is not set, so the PostgreSQL tests cannot run; "
+                    "CI must provide a server (.ci/run starts one)", pytrace=False)
+    pytest.skip("no PostgreSQL server: set TEST_DATABASE_URL (python3 -m tests.kit.postgres "
+                "start FOLDER prints one)")
+
+
 @pytest.fixture
-def storage_url(db_path: Path) -> str:
-    return f"sqlite:///{db_path}"
+def pg_url() -> Iterator[str]:
+    """A fresh, empty schema on the test server (dropped afterwards), as a URL."""
+    with fresh_schema(postgres_url()) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def storage_url(request: pytest.FixtureRequest, db_path: Path) -> Iterator[str]:
+    """The shared state's URL, once per backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{db_path}"
+    else:
+        with fresh_schema(postgres_url()) as url:
+            yield url
 
 
 @pytest.fixture
