@@ -38,17 +38,27 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "cio-coach.db"
 
 
+def _required(variable: str, what: str) -> str:
+    """The variable's value; without it a skip, or in CI (which must run every PostgreSQL
+    test) a failure."""
+    value = os.environ.get(variable, "").strip()
+    if value:
+        return value
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false"):
+        pytest.fail(f"{variable} is not set, so {what} cannot run; CI must provide it "
+                    "(.ci/run starts a PostgreSQL server and sets it)", pytrace=False)
+    pytest.skip(f"{variable} is not set ({what}; `python3 -m tests.kit.postgres start "
+                "FOLDER` starts a server and prints its URL)")
+
+
 def postgres_url() -> str:
-    """TEST_DATABASE_URL; a skip when it is unset, or a failure in CI, which must run
-    every PostgreSQL test."""
-    url = os.environ.get("TEST_DATABASE_URL", "").strip()
-    if url:
-        return url
-    if os.environ.get("CI", "").strip() not in ("", "0", "false"):
-        pytest.fail("TEST_DATABASE_URL is not set, so the PostgreSQL tests cannot run; "
-                    "CI must provide a server (.ci/run starts one)", pytrace=False)
-    pytest.skip("no PostgreSQL server: set TEST_DATABASE_URL (python3 -m tests.kit.postgres "
-                "start FOLDER prints one)")
+    return _required("TEST_DATABASE_URL", "the PostgreSQL tests")
+
+
+@pytest.fixture
+def pg_server() -> Path:
+    """The test server's folder (tests/kit/postgres.py), for tests that restart it."""
+    return Path(_required("TEST_POSTGRES_DIR", "the tests that restart PostgreSQL"))
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     create_engine,
+    event,
     inspect,
     make_url,
 )
@@ -65,7 +66,7 @@ def normalize_url(url: str) -> str:
 
 def safe_url(url: str) -> str:
     """`url` fit to print or log: the password, if any, as ***."""
-    return make_url(normalize_url(url)).render_as_string(hide_password=True)
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -80,8 +81,13 @@ def make_engine(url: str) -> Engine:
               "pool_timeout": POOL_TIMEOUT, "pool_pre_ping": True}
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
-        return create_engine("sqlite://", creator=lambda: connect_sqlite(path),
-                             poolclass=QueuePool, **common)
+        engine = create_engine("sqlite://", creator=lambda: connect_sqlite(path),
+                               poolclass=QueuePool, **common)
+        # connect_sqlite's connections autocommit, so SQLAlchemy's transactions would be
+        # statement by statement; an explicit BEGIN makes them transactions, as on
+        # PostgreSQL (several writes at once, or none, and one snapshot for reads).
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        return engine
     # Keepalives notice a server that vanished without closing the connection (a host
     # gone, a failover) long before the system's TCP timeout would.
     connect_args = {"connect_timeout": CONNECT_TIMEOUT, "application_name": APPLICATION_NAME,
