@@ -5,7 +5,6 @@ PostgreSQL cases are skipped, and under CI=1 they fail)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -20,7 +19,7 @@ from bot.storage.slack_state import SlackState
 from bot.storage.team_terms import TeamTerms
 from tests.kit.cli import clean_env
 from tests.kit.cli import run_cli as kit_run_cli
-from tests.kit.postgres import fresh_schema
+from tests.kit.postgres import fresh_schema, required
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -38,27 +37,14 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "cio-coach.db"
 
 
-def _required(variable: str, what: str) -> str:
-    """The variable's value; without it a skip, or in CI (which must run every PostgreSQL
-    test) a failure."""
-    value = os.environ.get(variable, "").strip()
-    if value:
-        return value
-    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false"):
-        pytest.fail(f"{variable} is not set, so {what} cannot run; CI must provide it "
-                    "(.ci/run starts a PostgreSQL server and sets it)", pytrace=False)
-    pytest.skip(f"{variable} is not set ({what}; `python3 -m tests.kit.postgres start "
-                "FOLDER` starts a server and prints its URL)")
-
-
 def postgres_url() -> str:
-    return _required("TEST_DATABASE_URL", "the PostgreSQL tests")
+    return required("TEST_DATABASE_URL", "the PostgreSQL tests")
 
 
 @pytest.fixture
 def pg_server() -> Path:
     """The test server's folder (tests/kit/postgres.py), for tests that restart it."""
-    return Path(_required("TEST_POSTGRES_DIR", "the tests that restart PostgreSQL"))
+    return Path(required("TEST_POSTGRES_DIR", "the tests that restart PostgreSQL"))
 
 
 @pytest.fixture

@@ -131,7 +131,22 @@ def url_of(folder: Path) -> str:
     return (folder / "url").read_text().strip()
 
 
-# --- one fresh schema per test -----------------------------------------------------------
+# --- in the tests ----------------------------------------------------------------------------
+
+def required(variable: str, what: str) -> str:
+    """The variable's value; without it the test is skipped, or fails in CI (CI=1), which
+    must run every PostgreSQL test."""
+    import pytest
+
+    value = os.environ.get(variable, "").strip()
+    if value:
+        return value
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false"):
+        pytest.fail(f"{variable} is not set, so {what} cannot run; CI must provide it "
+                    "(.ci/run starts a PostgreSQL server and sets it)", pytrace=False)
+    pytest.skip(f"{variable} is not set ({what}; `python3 -m tests.kit.postgres start "
+                "FOLDER` starts a server and prints its URL)")
+
 
 def with_search_path(url: str, schema: str) -> str:
     """`url` whose connections use `schema` (libpq's `options`)."""
