@@ -4,6 +4,7 @@ initdb in a folder, listening on loopback only, with a random password.
     python3 -m tests.kit.postgres start FOLDER    # prints the URL (it holds the password)
     python3 -m tests.kit.postgres stop FOLDER
     python3 -m tests.kit.postgres restart FOLDER  # same port, same data
+    python3 -m tests.kit.postgres binaries        # where initdb and pg_ctl are, or exit 1
 
 Only the standard library at module level: `.ci/run` calls this with the system Python
 before any virtual environment exists. PostgreSQL refuses to run as root, so as root the
@@ -172,14 +173,19 @@ def fresh_schema(url: str, prefix: str = "t") -> Iterator[str]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] not in ("start", "stop", "restart", "binaries"):
+    if argv == ["binaries"]:
+        try:
+            print(binaries())
+            return 0
+        except NoPostgres as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    if len(argv) != 2 or argv[0] not in ("start", "stop", "restart"):
         print(__doc__, file=sys.stderr)
         return 2
     action, folder = argv[0], Path(argv[1]).resolve()
     try:
-        if action == "binaries":
-            print(binaries())
-        elif action == "start":
+        if action == "start":
             print(start(folder))
         elif action == "stop":
             stop(folder)
