@@ -10,6 +10,7 @@ and check a connection before lending it, so a dead one is replaced, not fatal.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -24,7 +25,6 @@ from sqlalchemy import (
     String,
     Table,
     create_engine,
-    event,
     inspect,
     make_url,
 )
@@ -81,19 +81,23 @@ def make_engine(url: str) -> Engine:
               "pool_timeout": POOL_TIMEOUT, "pool_pre_ping": True}
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
-        engine = create_engine("sqlite://", creator=lambda: connect_sqlite(path),
-                               poolclass=QueuePool, **common)
-        # connect_sqlite's connections autocommit, so SQLAlchemy's transactions would be
-        # statement by statement; an explicit BEGIN makes them transactions, as on
-        # PostgreSQL (several writes at once, or none, and one snapshot for reads).
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
-        return engine
+        return create_engine("sqlite://", creator=lambda: _transactional(connect_sqlite(path)),
+                             poolclass=QueuePool, **common)
     # Keepalives notice a server that vanished without closing the connection (a host
     # gone, a failover) long before the system's TCP timeout would.
     connect_args = {"connect_timeout": CONNECT_TIMEOUT, "application_name": APPLICATION_NAME,
                     "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
                     "keepalives_count": 3}
     return create_engine(url, connect_args=connect_args, pool_recycle=1800, **common)
+
+
+def _transactional(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """connect_sqlite's connections autocommit every statement; here a write opens a
+    transaction that lasts until SQLAlchemy commits or rolls back, as on PostgreSQL
+    (several writes at once or none). Reads before the first write take no lock and see
+    the latest commits, like PostgreSQL's default READ COMMITTED."""
+    conn.isolation_level = "DEFERRED"
+    return conn
 
 
 @contextmanager

@@ -59,9 +59,11 @@ def copy_state(source: Engine, target: Engine, *, replace: bool = False,
     migrate(target)
     tables = shared_tables(source)
     snapshot = source.connect()
-    if not is_sqlite(source):  # SQLite's transaction (see make_engine) is a snapshot
+    if not is_sqlite(source):
         snapshot = snapshot.execution_options(isolation_level="REPEATABLE READ")
     with snapshot as src:
+        if is_sqlite(source):  # reads alone open no transaction there (see make_engine)
+            src.exec_driver_sql("BEGIN")
         counts = {t.name: _count(src, t) for t in tables}
         with target.begin() as dst:
             _clear_target(dst, tables, replace=replace)
