@@ -183,23 +183,27 @@ class Coach:
 
     def _storage_checks(self) -> list[Check]:
         """Backend, connection and schema, read without migrating anything."""
-        from bot.storage.engine import applied_count, database_url, make_engine, pending_migrations
+        from bot.storage.engine import database_url, make_engine, reason, safe_url, schema_status
 
         backend = "PostgreSQL" if self.settings.database_url else "SQLite"
-        engine = make_engine(database_url(self.settings))
+        url = database_url(self.settings)
+        where = safe_url(self.settings.database_url) if self.settings.database_url else \
+            str(self.settings.db_path)
+        engine = make_engine(url)
         try:
-            pending = pending_migrations(engine)
-            applied = applied_count(engine)
+            applied, pending = schema_status(engine)
         except Exception as exc:
-            return [Check("storage", "backend", False, f"{backend}: {exc}")]
+            return [Check("storage", "backend", False,
+                          f"{backend} at {where}: cannot connect ({reason(exc)})")]
         finally:
             engine.dispose()
-        where = engine.url.render_as_string(hide_password=True) if \
-            self.settings.database_url else str(self.settings.db_path)
+        version = applied[-1] if applied else "none"
         return [Check("storage", "backend", True, f"{backend} at {where}, connected"),
                 Check("storage", "schema", not pending,
-                      f"{applied} migrations applied, {len(pending)} pending"
-                      + (f": {', '.join(pending)}" if pending else ""))]
+                      f"{len(applied)} migrations applied (latest {version}), "
+                      f"{len(pending)} pending"
+                      + (f": {', '.join(pending)}; run `cio-coach db migrate`" if pending
+                         else ""))]
 
 
 def report_from_json(data: dict[str, Any]) -> Report:

@@ -1,4 +1,7 @@
-"""Shared fixtures: real SQLite files in temporary folders, the CLI as a subprocess."""
+"""Shared fixtures: real SQLite files in temporary folders, the CLI as a subprocess, and
+the shared state on both of its databases: a SQLite file, and a fresh schema on the
+PostgreSQL server at TEST_DATABASE_URL (`.ci/run` starts one; locally, without it, the
+PostgreSQL cases are skipped, and under CI=1 they fail)."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from bot.storage.slack_state import SlackState
 from bot.storage.team_terms import TeamTerms
 from tests.kit.cli import clean_env
 from tests.kit.cli import run_cli as kit_run_cli
+from tests.kit.postgres import fresh_schema, required
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -33,9 +37,31 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "cio-coach.db"
 
 
+def postgres_url() -> str:
+    return required("TEST_DATABASE_URL", "the PostgreSQL tests")
+
+
 @pytest.fixture
-def storage_url(db_path: Path) -> str:
-    return f"sqlite:///{db_path}"
+def pg_server() -> Path:
+    """The test server's folder (tests/kit/postgres.py), for tests that restart it."""
+    return Path(required("TEST_POSTGRES_DIR", "the tests that restart PostgreSQL"))
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty schema on the test server (dropped afterwards), as a URL."""
+    with fresh_schema(postgres_url()) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def storage_url(request: pytest.FixtureRequest, db_path: Path) -> Iterator[str]:
+    """The shared state's URL, once per backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{db_path}"
+    else:
+        with fresh_schema(postgres_url()) as url:
+            yield url
 
 
 @pytest.fixture

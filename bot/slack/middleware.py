@@ -66,10 +66,17 @@ def checked_respond(context, next):
 
 
 def dedupe_events(body, context, next, logger):
-    """Slack retries events it thinks were lost: answer each event id once."""
+    """Slack retries events it thinks were lost: answer each event id once. With the
+    database down the event goes on unrecorded, so that its listener can tell the person
+    to try again (a failure here would be an HTTP 500 and silence)."""
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
     if event_id:
-        first = context["coach"].storage().slack.claim_event(event_id, context.team_id or "")
+        try:
+            first = context["coach"].storage().slack.claim_event(event_id,
+                                                                 context.team_id or "")
+        except Exception:
+            logger.exception("could not record event %s; handling it anyway", event_id)
+            first = True
         if not first:
             logger.info("event %s already handled; skipping the retry", event_id)
             return BoltResponse(status=200, body="")

@@ -3,6 +3,8 @@
 One storage interface over two databases, chosen by the settings: the SQLite file at
 CIO_COACH_DB (the default) or PostgreSQL (DATABASE_URL). The SQL is written once with
 SQLAlchemy Core; only the engine, the lock behind migrations and a few upserts differ.
+`engine.migrate` applies the migrations (also `cio-coach db migrate`); `transfer.copy_state`
+moves the whole state from one database to another (`cio-coach db copy`).
 
     storage = open_storage(settings)
     storage.team_terms.add(team_id, "VPN", "secure connection")

@@ -10,12 +10,24 @@ and check a connection before lending it, so a dead one is replaced, not fatal.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Column, Connection, Engine, Float, MetaData, String, Table, create_engine
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Float,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    inspect,
+    make_url,
+)
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import QueuePool
 
@@ -30,6 +42,7 @@ POOL_OVERFLOW = 10
 POOL_TIMEOUT = 10  # seconds a request waits for a free connection
 CONNECT_TIMEOUT = 5
 ADVISORY_LOCK_KEY = 0x63696F  # "cio": one key for this application's migrations
+APPLICATION_NAME = "cio-coach"  # how its connections show in pg_stat_activity
 
 _migrations_table = Table(
     "_migrations", MetaData(),
@@ -41,12 +54,19 @@ _migrations_table = Table(
 
 def database_url(settings: Settings) -> str:
     """The SQLAlchemy URL of the shared state (the SQLite file unless DATABASE_URL)."""
-    url = settings.database_url
-    if not url:
-        return f"sqlite:///{settings.db_path}"
+    return normalize_url(settings.database_url or f"sqlite:///{settings.db_path}")
+
+
+def normalize_url(url: str) -> str:
+    """`postgresql://` means psycopg 3 (SQLAlchemy's own default would be psycopg2)."""
     if url.startswith("postgresql://"):
         return "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return url
+
+
+def safe_url(url: str) -> str:
+    """`url` fit to print or log: the password, if any, as ***."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -54,14 +74,30 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def make_engine(url: str) -> Engine:
+    """An engine with a bounded pool that tests each connection before lending it (a
+    connection the server dropped, after a restart say, is replaced, not handed out)."""
+    url = normalize_url(url)
     common = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW,
               "pool_timeout": POOL_TIMEOUT, "pool_pre_ping": True}
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
-        return create_engine("sqlite://", creator=lambda: connect_sqlite(path),
+        return create_engine("sqlite://", creator=lambda: _transactional(connect_sqlite(path)),
                              poolclass=QueuePool, **common)
-    return create_engine(url, connect_args={"connect_timeout": CONNECT_TIMEOUT},
-                         pool_recycle=1800, **common)
+    # Keepalives notice a server that vanished without closing the connection (a host
+    # gone, a failover) long before the system's TCP timeout would.
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT, "application_name": APPLICATION_NAME,
+                    "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+                    "keepalives_count": 3}
+    return create_engine(url, connect_args=connect_args, pool_recycle=1800, **common)
+
+
+def _transactional(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """connect_sqlite's connections autocommit every statement; here a write opens a
+    transaction that lasts until SQLAlchemy commits or rolls back, as on PostgreSQL
+    (several writes at once or none). Reads before the first write take no lock and see
+    the latest commits, like PostgreSQL's default READ COMMITTED."""
+    conn.isolation_level = "DEFERRED"
+    return conn
 
 
 @contextmanager
@@ -85,30 +121,39 @@ def _sqlite_path(engine: Engine) -> str:
 
 
 def _applied(conn: Connection) -> set[tuple[str, str]]:
-    _migrations_table.create(conn, checkfirst=True)
+    """Migrations applied so far (none in a database that has never been migrated)."""
+    if not inspect(conn).has_table(_migrations_table.name):
+        return set()
     return {(r.scope, r.name) for r in conn.execute(_migrations_table.select())}
+
+
+def schema_status(engine: Engine) -> tuple[list[str], list[str]]:
+    """("scope/name" applied, "scope/name" pending), read without changing anything."""
+    with engine.connect() as conn:
+        done = _applied(conn)
+    known = [(scope, fn.__name__) for scope, fns in MIGRATIONS.items() for fn in fns]
+    return ([f"{s}/{n}" for s, n in known if (s, n) in done],
+            [f"{s}/{n}" for s, n in known if (s, n) not in done])
 
 
 def pending_migrations(engine: Engine) -> list[str]:
     """"scope/name" of every migration not applied yet."""
-    with engine.begin() as conn:
-        done = _applied(conn)
-    return [f"{scope}/{fn.__name__}" for scope, fns in MIGRATIONS.items() for fn in fns
-            if (scope, fn.__name__) not in done]
+    return schema_status(engine)[1]
 
 
 def applied_count(engine: Engine) -> int:
-    with engine.begin() as conn:
-        return len(_applied(conn))
+    return len(schema_status(engine)[0])
 
 
 def migrate(engine: Engine) -> list[str]:
-    """Apply every migration not applied yet, each in its own transaction; returns them."""
+    """Apply every migration not applied yet, each in its own transaction; returns them.
+    Several processes may call this at once: one applies, the others find nothing left."""
     if not pending_migrations(engine):
         return []
     ran: list[str] = []
     with migration_lock(engine):
         with engine.begin() as conn:
+            _migrations_table.create(conn, checkfirst=True)  # under the lock: no race
             done = _applied(conn)  # another process may have got here first
         for scope, fns in MIGRATIONS.items():
             for fn in fns:
@@ -137,10 +182,10 @@ def shared_engine(settings: Settings, *, migrated: bool = True) -> Engine:
             if migrated:
                 try:
                     migrate(engine)
-                except sa_exc.OperationalError as exc:
+                except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
                     engine.dispose()
-                    raise DatabaseUnavailable(f"cannot reach the database: {_reason(exc)}") \
-                        from exc
+                    raise DatabaseUnavailable(
+                        f"cannot reach the database at {safe_url(url)}: {reason(exc)}") from exc
             _engines[url] = engine
         return engine
 
@@ -153,5 +198,8 @@ def after_fork() -> None:
             engine.dispose(close=False)
 
 
-def _reason(exc: sa_exc.DBAPIError) -> str:
-    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+def reason(exc: BaseException) -> str:
+    """The first line of a database error, without SQLAlchemy's SQL and links."""
+    inner = getattr(exc, "orig", None) or exc
+    lines = str(inner).strip().splitlines()
+    return lines[0] if lines else type(inner).__name__

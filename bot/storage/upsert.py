@@ -28,5 +28,8 @@ def upsert(conn: Connection, table: Table, values: Mapping[str, Any], *,
 def insert_new(conn: Connection, table: Table, values: Mapping[str, Any], *,
                keys: Iterable[str]) -> bool:
     """Insert `values` unless a row with the same keys exists; True when inserted."""
-    stmt = _insert(conn, table, values).on_conflict_do_nothing(index_elements=list(keys))
-    return conn.execute(stmt).rowcount == 1
+    keys = list(keys)
+    stmt = _insert(conn, table, values).on_conflict_do_nothing(index_elements=keys)
+    # RETURNING, not rowcount: drivers need not report a count for an INSERT (psycopg 3
+    # under SQLAlchemy 2.1 gives -1), while a returned row is exact on both dialects.
+    return conn.execute(stmt.returning(table.c[keys[0]])).first() is not None
