@@ -29,7 +29,7 @@ _ids = itertools.count(1)
 
 
 def unique(prefix: str) -> str:
-    return f"{prefix}{os.getpid()}x{next(_ids)}"
+    return f"{prefix}{os.getpid()}X{next(_ids)}"
 
 
 def free_port() -> int:

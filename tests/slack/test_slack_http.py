@@ -177,9 +177,23 @@ def test_feedback_is_stored_and_counted_in_app_home(slack_app):
     home = slack_app.fake.wait_for("views.publish", lambda c: c.params["user_id"] == user)[0]
     shown = home.all_text()
     assert home.params["view"]["type"] == "home"
-    assert "helpful" in shown and "Most asked this week" in shown
-    assert QUESTION in shown  # asked in this module: among the most asked
+    assert "1 helpful" in shown and "Your recent questions" in shown
+    assert QUESTION in shown  # the viewer's own question
     assert "/jargon" in shown
+
+
+def test_app_home_never_shows_another_persons_question(slack_app):
+    asker, viewer = unique("U"), unique("U")
+    secret = "How do I tell the board our ERP project is failing badly?"
+    ask_cio(slack_app, secret, user=asker)
+    for user in (viewer, asker):
+        slack_app.event({"type": "app_home_opened", "user": user, "channel": unique("D"),
+                         "tab": "home", "event_ts": f"{time.time():.6f}"})
+    seen = {user: slack_app.fake.wait_for("views.publish", lambda c, u=user:
+                                          c.params["user_id"] == u)[0].all_text()
+            for user in (viewer, asker)}
+    assert "failing badly" not in seen[viewer] and "failing badly" in seen[asker]
+    assert "question" in seen[viewer] and "people this week" in seen[viewer]  # counts only
 
 
 def test_unknown_answer_id_gets_a_reply_not_silence(slack_app):
@@ -361,9 +375,12 @@ def test_jargon_command_reports_privately(slack_app):
 
 
 def test_jargon_team_terms_are_kept_per_workspace(slack_app):
+    admin = unique("U")
+    slack_app.fake.users[admin] = {"is_admin": True}
+
     def jargon(text: str, team: str = TEAM_ID) -> str:
-        _, response_id = slack_app.command("/jargon", text, team=team)
-        return response_for(slack_app.fake, response_id)[0].params["text"]
+        _, response_id = slack_app.command("/jargon", text, team=team, user=admin)
+        return response_for(slack_app.fake, response_id)[0].all_text()
 
     assert "Added" in jargon("add Project Falcon = the new billing system")
     assert "already" in jargon("add Project Falcon = something else")
@@ -373,7 +390,7 @@ def test_jargon_team_terms_are_kept_per_workspace(slack_app):
         "/jargon", "Project Falcon goes live on Monday.")[1])[0].params)
     assert "the new billing system" in report_text
     assert "Removed" in jargon("remove Project Falcon")
-    assert "Project Falcon" not in jargon("list")
+    assert "Project Falcon" not in jargon("list").split("Latest changes")[0]
     assert "was not in" in jargon("remove Project Falcon")
 
 
