@@ -94,11 +94,12 @@ class Budget:
             self.share = share
             self._buckets.clear()
 
-    def _bucket(self, team: str, key: str, minute_rate: float) -> Bucket:
+    def _bucket(self, team: str, key: str, minute_rate: float,
+                burst: float | None = None) -> Bucket:
         bucket = self._buckets.get((team, key))
         if bucket is None:
             rate = minute_rate * SAFETY * self.share / 60
-            capacity = max(1.0, minute_rate * BURST_MINUTE_SHARE * self.share)
+            capacity = burst or max(1.0, minute_rate * BURST_MINUTE_SHARE * self.share)
             bucket = self._buckets[(team, key)] = Bucket(rate, capacity, capacity,
                                                          self.clock())
         return bucket
@@ -106,7 +107,8 @@ class Budget:
     def _buckets_for(self, team: str, method: str, channel: str) -> list[Bucket]:
         buckets = [self._bucket(team, method, per_minute(method))]
         if method == "chat.postMessage" and channel:
-            buckets.append(self._bucket(team, f"post:{channel}", POST_PER_CHANNEL_PER_MINUTE))
+            buckets.append(self._bucket(team, f"post:{channel}", POST_PER_CHANNEL_PER_MINUTE,
+                                        burst=1.0))
         return buckets
 
     def take(self, team: str, method: str, *, channel: str = "",
