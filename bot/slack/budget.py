@@ -14,8 +14,10 @@ one workspace each need their share set the same way (docs/slack.md).
 Two kinds of calls take from it:
 - required calls (every answer, every report) wait for a token;
 - optional calls (streaming updates, the "thinking" status) take one only when it is
-  spare: nobody is waiting, and the calls already promised (a placeholder that its final
-  answer must replace) keep theirs. Otherwise they are skipped.
+  spare: the method is not paused and no required call is waiting. Otherwise they are
+  skipped, so a final answer waits at most for the next token.
+A placeholder is only posted when its final update can be promised: the bucket holds a
+token for it beyond those already promised (`promise`).
 """
 
 from __future__ import annotations
@@ -67,6 +69,9 @@ class Bucket:
         self.stamp = now
 
     def spare(self, now: float) -> bool:
+        return now >= self.paused_until and not self.waiting and self.tokens >= 1
+
+    def promisable(self, now: float) -> bool:
         return now >= self.paused_until and not self.waiting and \
             self.tokens - self.promised >= 1
 
@@ -167,7 +172,7 @@ class Budget:
             now = self.clock()
             bucket = self._bucket(team, method, per_minute(method))
             bucket.refill(now)
-            if not bucket.spare(now):
+            if not bucket.promisable(now):
                 return False
             bucket.promised += 1
             return True

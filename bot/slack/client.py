@@ -126,6 +126,12 @@ class BudgetedClient(WebClient):
                               deadline=deadline, retry_handlers=[
                                   BudgetedRateLimitHandler(self.budget_team, self.budget, 0)])
 
+    def __deepcopy__(self, memo: dict) -> BudgetedClient:
+        # Bolt deep-copies a request's context for its lazy listeners, in the request
+        # thread, before the acknowledgement; the client holds no per-request state, so
+        # the copy is the client itself.
+        return self
+
     @classmethod
     def for_team(cls, client: WebClient, team: str) -> BudgetedClient:
         """A budgeted copy of Bolt's per-request client for workspace `team`."""

@@ -5,6 +5,8 @@ event answered once across retries, restarts and hosts.
 
 from __future__ import annotations
 
+import threading
+
 from slack_bolt import BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk.http_retry.builtin_handlers import (
@@ -31,7 +33,6 @@ def webhook_retry_handlers() -> list:
 
 def with_coach(coach: Coach, term_policy: TermPolicy):
     def attach_coach(context, next):
-        context["settings"] = coach.settings
         context["coach"] = coach
         context["term_policy"] = term_policy
         next()
@@ -77,11 +78,18 @@ def checked_respond(context, next):
     next()
 
 
+_claiming = threading.Lock()
+
+
 def dedupe_events(body, context, next, logger):
     """Slack retries events it thinks were lost: answer each event id once."""
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
     if event_id:
-        first = context["coach"].storage().slack.claim_event(event_id, context.team_id or "")
+        # One claim at a time within the process: threads queue here rather than in
+        # SQLite's busy handler, whose sleeps (up to 100 ms) would delay acknowledgements.
+        with _claiming:
+            first = context["coach"].storage().slack.claim_event(event_id,
+                                                                 context.team_id or "")
         if not first:
             logger.info("event %s already handled; skipping the retry", event_id)
             return BoltResponse(status=200, body="")

@@ -152,6 +152,15 @@ class FakeSlack:
                                          f"last calls: {seen}")
                 self.lock.wait(left)
 
+    def summary(self) -> list[dict[str, Any]]:
+        """Every call in short: method, workspace, channel, time, outcome, whether it
+        carried an answer's buttons (a final answer)."""
+        with self.lock:
+            calls = list(self.calls)
+        return [{"method": c.method, "team": c.team, "at": c.at, "error": c.error,
+                 "channel": str(c.params.get("channel", "")),
+                 "final": "feedback_helpful" in c.all_text()} for c in calls]
+
     # --- answering --------------------------------------------------------------------
 
     def _record(self, call: Call) -> Scripted | None:
@@ -239,8 +248,12 @@ class FakeSlack:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802
-                """`/_count?method=M&prefix=P`: calls recorded (for a fake in another process)."""
+                """`/_count?method=M&prefix=P`: calls recorded; `/_calls`: every call in
+                short (for a fake in another process)."""
                 url = urlparse(self.path)
+                if url.path == "/_calls":
+                    self._send(200, {"ok": True, "calls": fake.summary()}, {})
+                    return
                 if url.path != "/_count":
                     self._send(404, {"ok": False, "error": "not_found"}, {})
                     return
@@ -359,6 +372,9 @@ if __name__ == "__main__":  # a fake Slack in its own process (the benchmark use
     import sys
 
     served = FakeSlack().start()
+    for spec in sys.argv[1:]:  # METHOD=N: a 429 for every Nth call of METHOD
+        name, _, every = spec.partition("=")
+        served.rate_limit_every(name, int(every))
     print(served.url, flush=True)
     sys.stdin.read()  # until the parent closes our stdin
     served.stop()

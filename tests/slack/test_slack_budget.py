@@ -65,16 +65,20 @@ def test_workers_share_one_budget():
     assert counts[1] <= counts[0] / 2 + 1
 
 
-def test_optional_calls_leave_the_tokens_to_waiting_and_promised_calls():
+def test_placeholders_are_promised_only_the_updates_the_budget_holds():
     clock = Clock()
     budget = Budget(clock=clock)
     capacity = 5  # Tier 3: a tenth of a minute's 50 calls
-    assert all(budget.promise("T1", "chat.update") for _ in range(capacity - 1))
-    assert budget.take_spare("T1", "chat.update")  # one token is still spare
-    assert not budget.take_spare("T1", "chat.update")  # the rest are promised
-    for _ in range(capacity - 1):
-        budget.release("T1", "chat.update")
-    clock.now += 60
+    assert all(budget.promise("T1", "chat.update") for _ in range(capacity))
+    assert not budget.promise("T1", "chat.update")
+    budget.release("T1", "chat.update")
+    assert budget.promise("T1", "chat.update")
+
+
+def test_optional_calls_give_way_to_waiting_calls_and_pauses():
+    clock = Clock()
+    budget = Budget(clock=clock)
+    assert budget.take_spare("T1", "chat.update")
     waiting = threading.Thread(target=lambda: budget.take("T1", "chat.update",
                                                           deadline=clock.now + 100))
     budget.pause("T1", "chat.update", 30)
@@ -86,6 +90,9 @@ def test_optional_calls_leave_the_tokens_to_waiting_and_promised_calls():
         budget._changed.notify_all()
     waiting.join(5)
     assert not waiting.is_alive()
+    while budget.take_spare("T1", "chat.update"):
+        pass
+    assert not budget.take("T1", "chat.update", deadline=clock.now)  # all spent
 
 
 def test_a_429_pauses_the_method_for_everyone_in_the_workspace():
