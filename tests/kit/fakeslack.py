@@ -152,6 +152,23 @@ class FakeSlack:
                                          f"last calls: {seen}")
                 self.lock.wait(left)
 
+    def wait_for_answer(self, channel: str, *, count: int = 1, marker: str = "feedback_helpful",
+                        timeout: float = 20.0) -> list[Call]:
+        """The answers shown in `channel`: accepted chat.update, chat.postMessage or
+        chat.stopStream calls carrying `marker` (an answer's buttons). Under load the app
+        posts an answer instead of replacing a placeholder, so tests look for either."""
+        methods = ("chat.update", "chat.postMessage", "chat.stopStream")
+        deadline = time.monotonic() + timeout
+        found: list[Call] = []
+        while time.monotonic() < deadline:
+            with self.lock:
+                found = [c for c in self.calls if c.method in methods and c.ok
+                         and c.params.get("channel") == channel and marker in c.all_text()]
+            if len(found) >= count:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(f"no {count}x answer in {channel} within {timeout}s")
+
     def summary(self) -> list[dict[str, Any]]:
         """Every call in short: method, workspace, channel, time, outcome, whether it
         carried an answer's buttons (a final answer)."""

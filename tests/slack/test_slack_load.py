@@ -50,6 +50,7 @@ def test_answers_streaming_at_once_under_429s(loaded_app):
     assert all(len(finals(fake, ch)) == 1 for ch in channels)  # once each
     assert not [c for c in fake.calls if "Sorry" in c.all_text()]
     assert not fake.refused
+    assert not [c for c in fake.calls if c.params.get("blocks") == []]
     assert any(c.error == "ratelimited" for c in fake.calls)  # the 429s did happen
     streamed = [c for c in fake.calls if c.method == "chat.update" and c.ok
                 and "feedback_helpful" not in c.all_text()]
