@@ -155,47 +155,6 @@ def test_share_in_a_channel_the_app_is_not_in_goes_through_the_response_url(slac
     assert confirmed.params["text"] == "Shared in the channel."
 
 
-def test_feedback_is_stored_and_counted_in_app_home(slack_app):
-    user, channel = unique("U"), unique("C")
-    _, answer = ask_cio(slack_app, user=user, channel=channel)
-    answer_id = button(answer.params["blocks"], "feedback_helpful")["value"]
-    response_id = unique("fb")
-    slack_app.interaction(block_action("feedback_helpful", answer_id, user=user,
-                                       channel=channel, response_id=response_id,
-                                       fake=slack_app.fake))
-    assert "helpful" in response_for(slack_app.fake, response_id)[0].params["text"]
-    import sqlite3
-
-    with sqlite3.connect(slack_app.db_path) as db:
-        row = db.execute("SELECT question, answer, citations, helpful FROM slack_feedback"
-                         " WHERE user_id = ?", [user]).fetchone()
-    assert row[0] == QUESTION and "ERP" in row[1] and json.loads(row[2])[0]["locator"]
-    assert row[3] == 1
-
-    slack_app.event({"type": "app_home_opened", "user": user, "channel": unique("D"),
-                     "tab": "home", "event_ts": f"{time.time():.6f}"})
-    home = slack_app.fake.wait_for("views.publish", lambda c: c.params["user_id"] == user)[0]
-    shown = home.all_text()
-    assert home.params["view"]["type"] == "home"
-    assert "1 helpful" in shown and "Your recent questions" in shown
-    assert QUESTION in shown  # the viewer's own question
-    assert "/jargon" in shown
-
-
-def test_app_home_never_shows_another_persons_question(slack_app):
-    asker, viewer = unique("U"), unique("U")
-    secret = "How do I tell the board our ERP project is failing badly?"
-    ask_cio(slack_app, secret, user=asker)
-    for user in (viewer, asker):
-        slack_app.event({"type": "app_home_opened", "user": user, "channel": unique("D"),
-                         "tab": "home", "event_ts": f"{time.time():.6f}"})
-    seen = {user: slack_app.fake.wait_for("views.publish", lambda c, u=user:
-                                          c.params["user_id"] == u)[0].all_text()
-            for user in (viewer, asker)}
-    assert "failing badly" not in seen[viewer] and "failing badly" in seen[asker]
-    assert "question" in seen[viewer] and "people this week" in seen[viewer]  # counts only
-
-
 def test_unknown_answer_id_gets_a_reply_not_silence(slack_app):
     response_id = unique("fb")
     slack_app.interaction(block_action("feedback_not_helpful", "999999", user=unique("U"),

@@ -1,9 +1,11 @@
-"""Who may change what: workspace terms by admins and owners only (by default), a clear
-reply to anyone else, every change recorded and shown; buttons act only on their own
-workspace's answers and reports; a thread reply also sent to the DM is answered."""
+"""Who may change or see what: workspace terms by admins and owners only (by default), a
+clear reply to anyone else, every change recorded and shown; App Home shows a person's
+own questions only; buttons act only on their own workspace's answers and reports; a
+thread reply also sent to the DM is answered."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 
@@ -48,6 +50,45 @@ def test_only_admins_and_owners_change_the_terms(slack_app):
     assert not [c for c in changes if c[0] in (member, guest)]
     jargon(slack_app, "remove Widget", admin)
     assert len(fake.find("users.info", lambda c: c.params.get("user") == admin)) == 1  # cached
+
+
+def test_feedback_is_stored_and_counted_in_app_home(slack_app):
+    user, channel = unique("U"), unique("C")
+    _, answer = ask_cio(slack_app, user=user, channel=channel)
+    answer_id = button(answer.params["blocks"], "feedback_helpful")["value"]
+    response_id = unique("fb")
+    slack_app.interaction(block_action("feedback_helpful", answer_id, user=user,
+                                       channel=channel, response_id=response_id,
+                                       fake=slack_app.fake))
+    assert "helpful" in response_for(slack_app.fake, response_id)[0].params["text"]
+    with sqlite3.connect(slack_app.db_path) as db:
+        row = db.execute("SELECT question, answer, citations, helpful FROM slack_feedback"
+                         " WHERE user_id = ?", [user]).fetchone()
+    assert row[0] == QUESTION and "ERP" in row[1] and json.loads(row[2])[0]["locator"]
+    assert row[3] == 1
+
+    slack_app.event({"type": "app_home_opened", "user": user, "channel": unique("D"),
+                     "tab": "home", "event_ts": f"{time.time():.6f}"})
+    home = slack_app.fake.wait_for("views.publish", lambda c: c.params["user_id"] == user)[0]
+    shown = home.all_text()
+    assert home.params["view"]["type"] == "home"
+    assert "1 helpful" in shown and "Your recent questions" in shown
+    assert QUESTION in shown  # the viewer's own question
+    assert "/jargon" in shown
+
+
+def test_app_home_never_shows_another_persons_question(slack_app):
+    asker, viewer = unique("U"), unique("U")
+    secret = "How do I tell the board our ERP project is failing badly?"
+    ask_cio(slack_app, secret, user=asker)
+    for user in (viewer, asker):
+        slack_app.event({"type": "app_home_opened", "user": user, "channel": unique("D"),
+                         "tab": "home", "event_ts": f"{time.time():.6f}"})
+    seen = {user: slack_app.fake.wait_for("views.publish", lambda c, u=user:
+                                          c.params["user_id"] == u)[0].all_text()
+            for user in (viewer, asker)}
+    assert "failing badly" not in seen[viewer] and "failing badly" in seen[asker]
+    assert "this week" in seen[viewer] and "question" in seen[viewer]  # counts only
 
 
 def test_feedback_from_another_workspace_is_refused(slack_app):
