@@ -1,12 +1,19 @@
-"""Slack HTTP app benchmark: signed slash commands fired at `cio-coach serve --http` over
-loopback, N at a time, against the fake Slack Web API used by the tests (run in its own
-process, so answers arriving at it do not slow down the requests being timed).
+"""Slack HTTP app benchmark against the fake Slack Web API used by the tests (run in its
+own process, so answers arriving at it do not slow down the requests being timed). The
+fake answers like Slack: 429 past each method tier's rate, refusals past the size limits.
 
     .venv/bin/python -m bench.bench_slack [--requests 1000] [--concurrency 50] [--workers 1,2]
+    .venv/bin/python -m bench.bench_slack --load [--answers 50]
+    .venv/bin/python -m bench.bench_slack --limits [--code DIR]
 
-Reports the time to acknowledge (median, p99, max), requests per second, requests lost
-(no 200 acknowledgement) and answers that never reached their response_url. No model is
-configured, so the answers are quotes. Prints figures; asserts nothing.
+- default: signed /cio commands, N at a time, no model: time to acknowledge (median, p99,
+  max), requests per second, requests lost, answers that never reached their response_url.
+- --load: N DM answers at once with a configured model (the fake model, streaming) while
+  the Web API answers 429 to one chat.update in ten: acknowledgement times, final answers
+  per person, chat.update per minute in the workspace, 429s, refusals.
+- --limits: the messages the issue found refused (long DM checks, /jargon list with 41
+  terms): how many Slack would refuse. --code runs another checkout (before/after).
+Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -38,11 +45,11 @@ QUESTIONS = [
 class FakeSlackProcess:
     """tests/kit/fakeslack.py served by a separate Python process."""
 
-    def __init__(self) -> None:
+    def __init__(self, *scripts: str) -> None:
         import subprocess
 
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.kit.fakeslack"],
+            [sys.executable, "-m", "tests.kit.fakeslack", *scripts],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.url = self.process.stdout.readline().strip()
         self.api_url = self.url + "/api/"
@@ -66,6 +73,13 @@ class FakeSlackProcess:
             seen = self.count(method, prefix)
         return seen
 
+    def calls(self) -> list[dict]:
+        import json
+        import urllib.request
+
+        with urllib.request.urlopen(f"{self.url}/_calls", timeout=30) as response:
+            return json.load(response)["calls"]
+
     def stop(self) -> None:
         self.process.stdin.close()
         self.process.wait(timeout=10)
@@ -87,6 +101,24 @@ def fire(port: int, body: str) -> tuple[int, float]:
         conn.request("POST", "/slack/events", body=body.encode(),
                      headers={"Content-Type": "application/x-www-form-urlencoded",
                               **sign(body)})
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        return response.status, time.perf_counter() - started
+    except OSError:
+        return 0, time.perf_counter() - started
+
+
+def fire_json(port: int, body: dict) -> tuple[int, float]:
+    """One signed Events API request on a fresh connection; (status, seconds)."""
+    import json
+
+    data = json.dumps(body)
+    started = time.perf_counter()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("POST", "/slack/events", body=data.encode(),
+                     headers={"Content-Type": "application/json", **sign(data)})
         response = conn.getresponse()
         response.read()
         conn.close()
@@ -138,7 +170,22 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--workers", default="1,2",
                         help="comma-separated worker counts, each measured in turn")
+    parser.add_argument("--load", action="store_true", help="the streaming load run")
+    parser.add_argument("--answers", type=int, default=50)
+    parser.add_argument("--limits", action="store_true", help="messages Slack refuses")
+    parser.add_argument("--code", type=Path, help="with --limits: run this checkout")
     args = parser.parse_args()
+    if args.load:
+        from bench.bench_slack_load import run_load
+
+        for workers in (int(w) for w in args.workers.split(",")):
+            run_load(args.answers, workers)
+        return
+    if args.limits:
+        from bench.bench_slack_load import run_limits
+
+        run_limits(args.code)
+        return
     for workers in (int(w) for w in args.workers.split(",")):
         run(args.requests, args.concurrency, workers)
 

@@ -20,7 +20,7 @@ from bot.cli._input import InputError
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import DatabaseUnavailable
 
-COMMAND_MODULES = ("index", "ask", "check", "terms", "serve", "doctor", "db")
+COMMAND_MODULES = ("index", "ask", "check", "terms", "serve", "doctor", "db", "forget")
 EXIT_BAD_INPUT = 2
 
 log = logging.getLogger("cio_coach")

@@ -1,15 +1,17 @@
-"""Block Kit rendering: escaping user text and fitting Slack's limits.
+"""Block Kit rendering: escaping text and fitting Slack's real limits; answers and help.
 
-Everything a person typed (questions, drafts, terms) goes through `escape` before it is
-placed in a message, so `<!channel>`, `<!here>` or `<@U123>` fed to the bot is shown, never
-acted on. Long content is split into several sections (3,000 characters each), a message
-keeps at most 50 blocks and 40,000 characters of fallback text; what does not fit is
-trimmed with a "Show all" button that opens the whole text in a modal.
+Every piece of text goes through `escape` before it is placed in a message (what people
+typed, and our own help, whose `<draft>` Slack would otherwise read as a link), so
+`<!channel>`, `<!here>` or `<@U123>` fed to the bot is shown, never acted on. Slack refuses
+a message over about 12,000 characters of block text (`msg_blocks_too_long`; its 40,000
+figure is for `text`) or with a section over 3,000: long content is split into sections
+under `SECTION_LIMIT`, a message keeps at most 50 blocks and `BLOCK_TEXT_LIMIT` characters
+of block text, and what does not fit is trimmed with a "Show all" button that opens the
+whole text in a modal. Jargon reports are in `report_blocks`, App Home in `home_blocks`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -18,10 +20,12 @@ from bot.answer import example_questions
 from bot.config import DEFAULT_KNOWLEDGE_DIR
 from bot.text import clip
 
-SECTION_LIMIT = 3000
+SECTION_LIMIT = 2900  # Slack's limit is 3,000; escapes added late must not cross it
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
+BLOCK_TEXT_LIMIT = 12_000  # Slack's msg_blocks_too_long threshold
 TEXT_LIMIT = 40_000
+FALLBACK_LIMIT = 4000
 BUTTON_TEXT = 75
 HEADER_LIMIT = 150
 CONTEXT_LIMIT = 2000
@@ -30,6 +34,7 @@ MORE = "…"
 Block = dict[str, Any]
 
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 
 # Questions the texts answer well, from knowledge/retrieval/example-questions.txt (tests
 # check that every one is answered).
@@ -46,6 +51,11 @@ def escape(text: str) -> str:
     """Text safe to place in a Slack message: no mentions, links or broadcasts triggered."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _BROADCAST.sub(lambda m: "@\u200b" + m.group(1), text)
+
+
+def mention(user_id: str) -> str:
+    """A user mention for a Slack user id, or the escaped text of anything else."""
+    return f"<@{user_id}>" if _USER_ID.match(user_id or "") else escape(user_id or "someone")
 
 
 def _cut_point(text: str, limit: int) -> int:
@@ -111,36 +121,49 @@ def actions(*elements: Block) -> Block:
     return {"type": "actions", "elements": list(elements)[:25]}
 
 
-def _text_size(block: Block) -> int:
-    return len(json.dumps(block, ensure_ascii=False))
+def block_text_size(node: Any) -> int:
+    """Characters of text in blocks (every "text" string, however deep): what Slack
+    measures for msg_blocks_too_long."""
+    if isinstance(node, dict):
+        own = len(node["text"]) if isinstance(node.get("text"), str) else 0
+        return own + sum(block_text_size(v) for k, v in node.items()
+                         if not (k == "text" and isinstance(v, str)))
+    if isinstance(node, list):
+        return sum(block_text_size(item) for item in node)
+    return 0
+
+
+def fits(blocks: Sequence[Block], *, limit: int = MESSAGE_BLOCKS,
+         max_chars: int = BLOCK_TEXT_LIMIT) -> bool:
+    return len(blocks) <= limit and block_text_size(list(blocks)) <= max_chars
 
 
 def fit_message(blocks: Sequence[Block], *, more_value: str = "",
-                limit: int = MESSAGE_BLOCKS, max_chars: int = TEXT_LIMIT) -> list[Block]:
-    """At most `limit` blocks and about `max_chars` characters; when trimming, keep the last
-    actions block and offer "Show all" (which opens the whole text in a modal)."""
+                limit: int = MESSAGE_BLOCKS, max_chars: int = BLOCK_TEXT_LIMIT) -> list[Block]:
+    """At most `limit` blocks and `max_chars` characters of block text; when trimming,
+    keep the last actions block and offer "Show all" (the whole text in a modal)."""
     blocks = list(blocks)
-    sizes = [_text_size(b) for b in blocks]
-    if len(blocks) <= limit and sum(sizes) <= max_chars:
+    if fits(blocks, limit=limit, max_chars=max_chars):
         return blocks
     tail = [blocks[-1]] if blocks[-1].get("type") == "actions" else []
-    budget = max_chars - sum(_text_size(b) for b in tail) - 500
-    kept: list[Block] = []
-    for block, size in zip(blocks[: len(blocks) - len(tail)], sizes, strict=False):
-        if len(kept) >= limit - len(tail) - 1 or size > budget:
-            break
-        kept.append(block)
-        budget -= size
     note = context(f"{MORE} this is longer than a Slack message allows.")
     if more_value:
         extra = tail[0]["elements"][:24] if tail else []
         tail = [actions(button("Show all", ACTION_SHOW_ALL, more_value), *extra)]
+    budget = max_chars - block_text_size(tail + [note])
+    kept: list[Block] = []
+    for block in blocks[: len(blocks) - (1 if blocks[-1].get("type") == "actions" else 0)]:
+        size = block_text_size(block)
+        if len(kept) >= limit - len(tail) - 1 or size > budget:
+            break
+        kept.append(block)
+        budget -= size
     return kept + [note] + tail
 
 
 def fallback_text(text: str) -> str:
     """The notification / fallback `text` of a message, within Slack's 40,000 characters."""
-    return clip(text, 4000)
+    return clip(text, FALLBACK_LIMIT)
 
 
 # --- answers ----------------------------------------------------------------------------
@@ -171,10 +194,20 @@ def answer_blocks(answer: Any, *, answer_id: int | None, shareable: bool = False
     """An answer: its text, the quoted passages it cites, feedback (and share) buttons."""
     blocks: list[Block] = []
     if shared_by:
-        blocks.append(context(f"<@{shared_by}> shared an answer to: "
+        blocks.append(context(f"{mention(shared_by)} shared an answer to: "
                               f"_{escape(clip(answer.question, 300))}_"))
-    text = escape(answer.answer.strip()) or "I have no answer to that."
-    blocks.extend(sections(text))
+    blocks.extend(sections(escape(answer.answer.strip()) or "I have no answer to that."))
+    blocks.extend(answer_tail(answer, answer_id=answer_id, shareable=shareable,
+                              coaching_question=coaching_question))
+    more = f"answer:{answer_id}" if answer_id is not None else ""
+    return fit_message(blocks, more_value=more)
+
+
+def answer_tail(answer: Any, *, answer_id: int | None, shareable: bool = False,
+                coaching_question: str = "") -> list[Block]:
+    """What goes under an answer's text: citations, the coaching question, the buttons
+    (the blocks `chat.stopStream` adds under a streamed answer)."""
+    blocks: list[Block] = []
     if answer.answered and answer.citations:
         blocks.extend(citation_blocks(answer.citations,
                                       with_quotes=getattr(answer, "generated_by", "") == "model"))
@@ -190,8 +223,7 @@ def answer_blocks(answer: Any, *, answer_id: int | None, shareable: bool = False
             buttons.append(button("Share in channel", ACTION_SHARE, str(answer_id), "primary"))
     if buttons:
         blocks.append(actions(*buttons))
-    more = f"answer:{answer_id}" if answer_id is not None else ""
-    return fit_message(blocks, more_value=more)
+    return blocks
 
 
 def answer_text(answer: Any) -> str:
@@ -205,9 +237,9 @@ def help_blocks(command: str = "/cio") -> list[Block]:
                 "texts, quoting and citing the passages it uses, and checks drafts for IT "
                 "jargon before they go to non-technical colleagues."),
         section(f"*Ask a question* (only you see the answer; you can share it):\n{examples}"),
-        section("*Check a draft:* `/jargon <your draft>`\n"
-                "*Team terms:* `/jargon add <term> = <plain words>`, `/jargon remove <term>`, "
-                "`/jargon list`"),
+        section(escape("*Check a draft:* `/jargon <your draft>`\n"
+                       "*Team terms:* `/jargon add <term> = <plain words>`, "
+                       "`/jargon remove <term>`, `/jargon list`")),
         section("*Coaching conversation:* send me a direct message; follow-ups in the thread "
                 "remember what we said. Start a DM with `check` to check a draft instead.\n"
                 "*In a channel:* mention me with a question and I answer in a thread.\n"
@@ -215,98 +247,12 @@ def help_blocks(command: str = "/cio") -> list[Block]:
     ]
 
 
-# --- jargon reports ------------------------------------------------------------------------
-
-def highlight(draft: str, findings: Sequence[Any]) -> str:
-    """The draft, escaped, with each finding's span in bold."""
-    out: list[str] = []
-    at = 0
-    for f in sorted(findings, key=lambda f: (f.start, -f.end)):
-        if f.start < at or f.end <= f.start:
-            continue
-        out.append(escape(draft[at:f.start]))
-        span = escape(draft[f.start:f.end]).strip()
-        out.append(f"*{span}*" if span else "")
-        at = f.end
-    out.append(escape(draft[at:]))
-    return "".join(out)
+JARGON_USAGE = escape("Usage: `/jargon <draft>` checks a draft. Team terms: "
+                      "`/jargon add <term> = <plain words>`, `/jargon remove <term>`, "
+                      "`/jargon list`.")
 
 
-def _finding_line(f: Any) -> str:
-    line = f"• *{escape(f.term)}*"
-    if getattr(f, "suggestion", ""):
-        line += f" → {escape(f.suggestion)}"
-    if getattr(f, "explanation", ""):
-        line += f" — _{escape(f.explanation)}_"
-    return line
-
-
-def jargon_blocks(draft: str, report: Any, *, rewrite_button: bool = False,
-                  draft_ref: str = "") -> list[Block]:
-    findings = list(getattr(report, "findings", []))
-    if not findings:
-        return [section(":white_check_mark: No IT jargon found. This reads plainly."),
-                section(_quote(clip(draft, 2800)))]
-    grade = getattr(report, "grade", "")
-    density = getattr(report, "density", None)
-    summary = f"*{len(findings)} jargon term{'s' if len(findings) != 1 else ''} found*"
-    if isinstance(grade, int | float) and grade > 0:
-        summary += f" · reading grade {grade:.0f}"
-    if isinstance(density, int | float) and 0 < density <= 1:
-        summary += f" · {density * 100:.0f} per 100 words"
-    blocks = [section(summary)]
-    blocks.extend(sections(highlight(draft, findings)))
-    blocks.extend(sections("*Plain alternatives*\n" + "\n".join(
-        _finding_line(f) for f in _unique_terms(findings))))
-    rewrite = getattr(report, "rewrite", "") or ""
-    if rewrite.strip():
-        blocks.extend(sections("*Suggested rewrite*\n" + _quote(rewrite)))
-    if rewrite_button and draft_ref:
-        blocks.append(actions(button("Rewrite in plain words", ACTION_REWRITE, draft_ref)))
-    return fit_message(blocks)
-
-
-def _unique_terms(findings: Sequence[Any]) -> list[Any]:
-    seen: set[str] = set()
-    unique = []
-    for f in findings:
-        key = f.term.lower()
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    return unique
-
-
-def jargon_text(report: Any) -> str:
-    n = len(getattr(report, "findings", []))
-    return f"{n} jargon term{'s' if n != 1 else ''} found" if n else "No IT jargon found."
-
-
-# --- App Home and modals ---------------------------------------------------------------------
-
-def home_view(*, term_count: int | None, top: Sequence[tuple[str, int]], helpful: int,
-              not_helpful: int) -> dict[str, Any]:
-    asked = "\n".join(f"• {escape(clip(q, 200))} ({n}×)" for q, n in top) or \
-        "_No questions asked this week yet._"
-    examples = "\n".join(f"• {escape(q)}" for q in EXAMPLE_QUESTIONS)
-    blocks = [
-        header("CIO Coach"),
-        *help_blocks(),
-        {"type": "divider"},
-        section(f"*Example questions*\n{examples}"),
-        section(f"*Most asked this week*\n{asked}"),
-        section(f"*This workspace*\n• {_terms_line(term_count)}\n"
-                f"• Feedback on answers: {helpful} helpful, {not_helpful} not helpful"),
-    ]
-    return {"type": "home", "blocks": blocks[:VIEW_BLOCKS]}
-
-
-def _terms_line(count: int | None) -> str:
-    if count is None:
-        return "Team terms: the list could not be read just now"
-    return f"{count} team term{'s' if count != 1 else ''} added to the jargon check " \
-        "(`/jargon list`)"
-
+# --- modals ---------------------------------------------------------------------------------
 
 def full_text_modal(title: str, mrkdwn: str) -> dict[str, Any]:
     blocks = sections(mrkdwn)

@@ -14,8 +14,10 @@ from typing import Any
 
 from bot.answer import Answer, Turn
 from bot.service import Coach, report_from_json
-from bot.slack import blocks
+from bot.slack import blocks, report_blocks
+from bot.slack.budget import NoBudget, optional_calls
 from bot.slack.markup import jargon_draft, slack_to_plain, strip_mention
+from bot.slack.retention import retention
 from bot.slack.streaming import ThreadReply
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,7 @@ def answer(coach: Coach, team_id: str, user_id: str, question: str, *, surface: 
     """Answer `question` (logged for App Home) and remember it; returns it with its id."""
     question = question[:MAX_QUESTION_CHARS]
     state = coach.storage().slack
+    retention.sweep_if_due(coach)
     state.log_question(team_id, user_id, surface, question)
     result = coach.ask(question, history=history, on_text=on_text)
     citations = [c.to_json() | {"quote": c.quote} for c in result.citations]
@@ -80,17 +83,24 @@ def answer_message(result: Answer, answer_id: int, *, shareable: bool = False,
 # --- jargon ----------------------------------------------------------------------------
 
 def jargon_message(coach: Coach, team_id: str, user_id: str, draft: str) -> dict[str, Any]:
-    """chat.postMessage / respond arguments for the jargon report of `draft`. With a model,
-    the report is remembered so "Rewrite" works from the findings shown."""
+    """chat.postMessage / respond arguments for the jargon report of `draft`: the whole
+    report when it fits a message, else a condensed one whose button opens the whole.
+    The report is remembered when a button needs it (the model's rewrite, "Show the full
+    report"), so both work from the findings the person was shown."""
+    retention.sweep_if_due(coach)
     report = coach.check(draft, team_id=team_id)
+    state = coach.storage().slack
     check_ref = ""
     if coach.settings.model_configured and report.findings and \
             len(draft) <= MAX_REWRITE_DRAFT_CHARS:
-        check_ref = str(coach.storage().slack.record_check(team_id, user_id, draft,
-                                                           report.to_json()))
-    return {"text": blocks.jargon_text(report),
-            "blocks": blocks.jargon_blocks(draft, report, rewrite_button=bool(check_ref),
-                                           draft_ref=check_ref)}
+        check_ref = str(state.record_check(team_id, user_id, draft, report.to_json()))
+    shown = report_blocks.jargon_blocks(draft, report, rewrite_ref=check_ref)
+    if not blocks.fits(shown):
+        full_ref = check_ref or str(state.record_check(team_id, user_id, draft,
+                                                       report.to_json()))
+        shown = report_blocks.condensed_blocks(report, full_ref=full_ref,
+                                               rewrite_ref=check_ref)
+    return {"text": report_blocks.jargon_text(report), "blocks": shown}
 
 
 def rewrite_message(coach: Coach, team_id: str, check_id: int) -> dict[str, Any] | str:
@@ -118,28 +128,40 @@ def converse(coach: Coach, client, *, team_id: str, user_id: str, channel: str,
              surface: str = "dm", bot_user_id: str | None = None) -> None:
     """Answer (or check) a DM or mention in its thread, remembering earlier turns."""
     reply = ThreadReply(client, channel, thread_ts, team_id=team_id, user_id=user_id)
-    with apologizing("answering your message", reply.tell):
-        draft = jargon_draft(event) if surface != "mention" else None
-        if draft is not None:
-            reply.send(jargon_message(coach, team_id, user_id, draft))
-            return
-        question = slack_to_plain(strip_mention(event.get("text") or "", bot_user_id))
-        if not question:
-            reply.send({"text": "Ask me a question, or start with `check` to check a draft.",
-                        "blocks": blocks.help_blocks()})
-            return
-        _show_progress(reply, set_status)
-        state = coach.storage().slack
-        history = [Turn(t.question, t.answer)
-                   for t in state.thread_history(team_id, channel, thread_ts)]
-        if set_title is not None and not history:
-            _quietly(set_title, blocks.clip(question, 80))
-        result, answer_id = answer(coach, team_id, user_id, question, surface=surface,
-                                   history=history, on_text=reply.on_text)
-        coaching = coaching_question(question, result) if surface != "mention" else ""
-        # Remember the turn before showing it: a quick follow-up must find it.
-        state.add_turn(team_id, channel, thread_ts, question, result.answer)
-        reply.send(answer_message(result, answer_id, coaching=coaching))
+    try:
+        with apologizing("answering your message", reply.tell):
+            _converse(coach, reply, event=event, set_status=set_status,
+                      set_title=set_title, surface=surface, bot_user_id=bot_user_id)
+    finally:
+        reply.done()
+
+
+def _converse(coach: Coach, reply: ThreadReply, *, event: dict[str, Any], set_status,
+              set_title, surface: str, bot_user_id: str | None) -> None:
+    team_id, user_id, channel = reply.team_id, reply.user_id, reply.channel
+    draft = jargon_draft(event) if surface != "mention" else None
+    if draft is not None:
+        reply.send(jargon_message(coach, team_id, user_id, draft))
+        return
+    question = slack_to_plain(strip_mention(event.get("text") or "", bot_user_id))
+    if not question:
+        reply.send({"text": "Ask me a question, or start with `check` to check a draft.",
+                    "blocks": blocks.help_blocks()})
+        return
+    _show_progress(reply, set_status)
+    state = coach.storage().slack
+    history = [Turn(t.question, t.answer)
+               for t in state.thread_history(team_id, channel, reply.thread_ts)]
+    if set_title is not None and not history:
+        _quietly(set_title, blocks.clip(question, 80))
+    result, answer_id = answer(coach, team_id, user_id, question, surface=surface,
+                               history=history, on_text=reply.on_text)
+    coaching = coaching_question(question, result) if surface != "mention" else ""
+    # Remember the turn before showing it: a quick follow-up must find it.
+    state.add_turn(team_id, channel, reply.thread_ts, question, result.answer, user_id)
+    tail = blocks.answer_tail(result, answer_id=answer_id, coaching_question=coaching)
+    reply.send(answer_message(result, answer_id, coaching=coaching),
+               streamed_as=result.answer, tail=tail if blocks.fits(tail) else None)
 
 
 def _show_progress(reply: ThreadReply, set_status) -> None:
@@ -152,10 +174,14 @@ def _show_progress(reply: ThreadReply, set_status) -> None:
 
 
 def _quietly(fn: Callable[..., Any], *args: Any) -> bool:
-    """Call an optional Slack nicety (status, title); a refusal is logged, not fatal."""
+    """An optional Slack nicety (status, title): only with a spare token of the budget; a
+    refusal is logged, not fatal."""
     try:
-        fn(*args)
+        with optional_calls():
+            fn(*args)
         return True
+    except NoBudget:
+        return False
     except Exception as exc:
         log.info("optional Slack call failed: %s", exc)
         return False

@@ -1,5 +1,7 @@
 """`cio-coach doctor`, Slack section: which settings are present and well formed (never
-their values), which modes they select, and whether Slack's `auth.test` accepts the token."""
+their values), which modes they select, whether Slack's `auth.test` accepts the token, and
+the privacy and permission settings: retention, token encryption, the database file's
+mode, who may change the workspace's terms."""
 
 from __future__ import annotations
 
@@ -23,7 +25,55 @@ def checks(settings: Settings) -> list[Check]:
     token = settings.slack.bot_token
     if url is not None and not problem("SLACK_BOT_TOKEN", token):
         result.append(_auth_test(token, url))
-    return result
+    return result + [_retention(settings), _encryption(settings), _database_mode(settings),
+                     _terms_policy(settings)]
+
+
+def _retention(settings: Settings) -> Check:
+    return Check(SECTION, "retention", True,
+                 f"{settings.retention_days} days (CIO_COACH_RETENTION_DAYS): questions, "
+                 "conversation turns, feedback, answers and reports older than that are "
+                 "deleted")
+
+
+def _encryption(settings: Settings) -> Check:
+    from bot.slack.oauth import TokenCipher
+
+    if not settings.slack.token_key:
+        oauth = "oauth" in ready_modes(settings)
+        return Check(SECTION, "token encryption", False if oauth else None,
+                     "SLACK_TOKEN_KEY not set: installations' tokens would be stored in "
+                     "plain text" + (" (OAuth is configured)" if oauth else ""))
+    try:
+        TokenCipher(settings.slack.token_key)
+    except ConfigError as exc:
+        return Check(SECTION, "token encryption", False, str(exc))
+    return Check(SECTION, "token encryption", True,
+                 "stored tokens are encrypted (Fernet, SLACK_TOKEN_KEY)")
+
+
+def _database_mode(settings: Settings) -> Check:
+    import stat
+
+    if settings.database_url:
+        return Check(SECTION, "database file", None, "PostgreSQL: access is the server's")
+    if not settings.db_path.exists():
+        return Check(SECTION, "database file", None, "not created yet (it will be 0600)")
+    mode = stat.S_IMODE(settings.db_path.stat().st_mode)
+    return Check(SECTION, "database file", not mode & 0o077,
+                 f"mode {mode:o}" + ("" if not mode & 0o077 else
+                                     ": readable by others; `serve` makes it 0600"))
+
+
+def _terms_policy(settings: Settings) -> Check:
+    from bot.slack.terms import TermPolicy
+
+    try:
+        policy = TermPolicy.parse(settings.slack.term_editors)
+    except ConfigError as exc:
+        return Check(SECTION, "terms policy", False, str(exc))
+    return Check(SECTION, "terms policy", True,
+                 f"{policy.describe()} (SLACK_TERM_EDITORS={settings.slack.term_editors})")
 
 
 def ready_modes(settings: Settings) -> list[str]:

@@ -44,12 +44,15 @@ class SlackSettings:
     client_id: str = ""
     client_secret: str = field(default="", repr=False)
     scopes: tuple[str, ...] = ()
+    token_key: str = field(default="", repr=False)
+    term_editors: str = "admins"
 
 
-# The bot scopes the manifest asks for; the OAuth flow requests the same ones.
+# The bot scopes the manifest asks for; the OAuth flow requests the same ones. users:read
+# tells admins and owners apart (who may change the workspace's terms).
 BOT_SCOPES = (
-    "app_mentions:read", "assistant:write", "chat:write", "commands", "im:history", "im:read",
-    "im:write",
+    "app_mentions:read", "assistant:write", "chat:write", "commands", "im:history",
+    "users:read",
 )
 
 
@@ -90,4 +93,6 @@ def load_slack_settings(settings: Settings, *, mode: str) -> SlackSettings:
             raise ConfigError(why)
     value = {name.removeprefix("SLACK_").lower(): raw_value(settings, name)
              for name in REQUIRED[mode]}
-    return SlackSettings(mode=mode, api_url=api_url(settings), scopes=BOT_SCOPES, **value)
+    return SlackSettings(mode=mode, api_url=api_url(settings), scopes=BOT_SCOPES,
+                         token_key=settings.slack.token_key,
+                         term_editors=settings.slack.term_editors, **value)

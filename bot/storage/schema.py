@@ -73,6 +73,8 @@ turns = Table(
     Column("question", Text, nullable=False),
     Column("answer", Text, nullable=False),
     Column("created_at", Float, nullable=False),
+    # Added by m004_turn_users (after the table was first created): whose turn it is.
+    Column("user_id", String(ID), nullable=False, default="", server_default=""),
     Index("slack_turns_thread", "team_id", "channel", "thread_ts"),
 )
 feedback = Table(
@@ -116,6 +118,11 @@ checks = Table(
 
 Migration = Callable[[Connection], None]
 
+# Tables whose rows are a person's words, deleted after the retention period.
+PERSONAL_TABLES = (("slack_questions", "asked_at"), ("slack_turns", "created_at"),
+                   ("slack_feedback", "created_at"), ("slack_answers", "created_at"),
+                   ("slack_checks", "created_at"))
+
 
 def _create(*tables: Table) -> Migration:
     def create(conn: Connection) -> None:
@@ -150,7 +157,21 @@ def m003_oauth_stores(conn: Connection) -> None:
         store.metadata.create_all(conn, checkfirst=True)
 
 
+def m004_turn_users(conn: Connection) -> None:
+    """Whose turn each conversation turn is (so one person's data can be deleted), and the
+    indexes that retention and deletion by person use."""
+    from sqlalchemy import inspect
+
+    if "user_id" not in {c["name"] for c in inspect(conn).get_columns("slack_turns")}:
+        conn.exec_driver_sql("ALTER TABLE slack_turns ADD COLUMN user_id VARCHAR(64) "
+                             "NOT NULL DEFAULT ''")
+    for table, stamp in PERSONAL_TABLES:
+        conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {table}_stamp ON {table} ({stamp})")
+        conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {table}_user "
+                             f"ON {table} (team_id, user_id)")
+
+
 MIGRATIONS: dict[str, list[Migration]] = {
     "jargon": [m001_create_team_terms, m002_team_term_changes],
-    "slack": [m001_create_tables, m002_checks, m003_oauth_stores],
+    "slack": [m001_create_tables, m002_checks, m003_oauth_stores, m004_turn_users],
 }

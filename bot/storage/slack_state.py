@@ -1,7 +1,12 @@
 """What the Slack app remembers, keyed by workspace (team id): answers given (so buttons
-carry only an id), jargon reports shown (so "Rewrite" works from the findings the person
-saw), conversation turns per DM thread, feedback clicks, processed event ids (dedupe across
-retries, restarts and hosts) and the asked-questions log behind App Home.
+carry only an id), jargon reports shown (so "Rewrite" and "Show all" work from the report
+the person saw), conversation turns per DM thread, feedback clicks, processed event ids
+(dedupe across retries, restarts and hosts) and the asked-questions log behind App Home.
+
+Privacy: a person's words are only ever shown back to that person; workspace figures are
+counts and topics (sections of the advice texts). Everything a person wrote is deleted
+after the retention period (`purge`), on request (`forget_user`) and on uninstall
+(`forget_team`); `export` gives a workspace's data as records.
 """
 
 from __future__ import annotations
@@ -9,17 +14,33 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
 
-from bot.storage.schema import answers, checks, events, feedback, questions, turns
+from bot.storage.schema import (
+    answers,
+    checks,
+    events,
+    feedback,
+    questions,
+    team_changes,
+    turns,
+)
 from bot.storage.upsert import insert_new
 
 EVENT_KEEP_SECONDS = 7 * 24 * 3600  # Slack retries within minutes; a week is ample
 PRUNE_CHANCE = 0.01
 WEEK_SECONDS = 7 * 24 * 3600
+DAY_SECONDS = 24 * 3600
+MIN_TOPIC_PEOPLE = 2  # a topic is shown once at least two people's answers cite it
+TOPIC_SAMPLE = 2000  # answers read to find the week's topics
+# (table, its time column) for everything a person wrote or was answered.
+PERSONAL = ((questions, "asked_at"), (turns, "created_at"), (feedback, "created_at"),
+            (answers, "created_at"), (checks, "created_at"))
 
 
 @dataclass
@@ -116,25 +137,13 @@ class SlackState:
                                                   surface=surface, question=question.strip(),
                                                   asked_at=time.time()))
 
-    def top_questions(self, team_id: str, *, since: float | None = None,
-                      limit: int = 5) -> list[tuple[str, int]]:
-        """The most asked questions in the workspace since `since` (default: 7 days)."""
-        since = time.time() - WEEK_SECONDS if since is None else since
-        c = questions.c
-        n = func.count().label("n")
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(func.min(c.question), n)
-                                .where(c.team_id == team_id, c.asked_at >= since)
-                                .group_by(func.lower(c.question))
-                                .order_by(n.desc(), func.max(c.asked_at).desc()).limit(limit))
-            return [(q, count) for q, count in rows]
-
     def add_turn(self, team_id: str, channel: str, thread_ts: str, question: str,
-                 answer: str) -> None:
+                 answer: str, user_id: str = "") -> None:
         with self.engine.begin() as conn:
             conn.execute(insert(turns).values(team_id=team_id, channel=channel,
                                               thread_ts=thread_ts, question=question,
-                                              answer=answer, created_at=time.time()))
+                                              answer=answer, user_id=user_id,
+                                              created_at=time.time()))
 
     def thread_history(self, team_id: str, channel: str, thread_ts: str, *,
                        limit: int = 6) -> list[StoredTurn]:
@@ -149,11 +158,13 @@ class SlackState:
 
     # --- feedback ---------------------------------------------------------------------
 
-    def record_feedback(self, answer_id: int, user_id: str, helpful: bool) -> bool:
+    def record_feedback(self, answer_id: int, user_id: str, helpful: bool,
+                        team_id: str | None = None) -> bool:
         """Store a click with the question, answer and citations; False if the answer is
-        unknown. A person's later click on the same answer replaces the earlier one."""
+        unknown (or, given `team_id`, another workspace's). A person's later click on the
+        same answer replaces the earlier one."""
         stored = self.get_answer(answer_id)
-        if stored is None:
+        if stored is None or (team_id is not None and stored.team_id != team_id):
             return False
         with self.engine.begin() as conn:
             conn.execute(delete(feedback).where(feedback.c.answer_id == answer_id,
@@ -173,3 +184,91 @@ class SlackState:
                                       func.coalesce(func.sum(1 - c.helpful), 0))
                                .where(c.team_id == team_id)).one()
         return int(row[0]), int(row[1])
+
+    # --- App Home: the viewer's own questions, the workspace's counts and topics --------
+
+    def recent_questions(self, team_id: str, user_id: str, *, limit: int = 5) -> list[str]:
+        """The person's own latest questions, newest first (for their App Home only)."""
+        c = questions.c
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(c.question).where(
+                c.team_id == team_id, c.user_id == user_id).order_by(c.asked_at.desc())
+                .limit(limit)).scalars())
+
+    def week_counts(self, team_id: str, since: float | None = None) -> tuple[int, int]:
+        """(questions asked, people who asked) in the workspace since `since` (a week)."""
+        since = time.time() - WEEK_SECONDS if since is None else since
+        c = questions.c
+        with self.engine.connect() as conn:
+            row = conn.execute(select(func.count(), func.count(func.distinct(c.user_id)))
+                               .where(c.team_id == team_id, c.asked_at >= since)).one()
+        return int(row[0]), int(row[1])
+
+    def topics(self, team_id: str, since: float | None = None, *,
+               limit: int = 5) -> list[tuple[str, int]]:
+        """The sections of the advice texts the workspace's answers cited since `since`,
+        with how many answers cited each; only those cited for several people."""
+        since = time.time() - WEEK_SECONDS if since is None else since
+        c = answers.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(c.user_id, c.citations).where(
+                c.team_id == team_id, c.created_at >= since, c.answered == 1)
+                .order_by(c.id.desc()).limit(TOPIC_SAMPLE)).all()
+        cited: Counter[str] = Counter()
+        people: dict[str, set[str]] = {}
+        for user_id, raw in rows:
+            for topic in {_topic(cite) for cite in json.loads(raw or "[]")} - {""}:
+                cited[topic] += 1
+                people.setdefault(topic, set()).add(user_id)
+        return [(t, n) for t, n in cited.most_common()
+                if len(people[t]) >= MIN_TOPIC_PEOPLE][:limit]
+
+    # --- retention, deletion, export -----------------------------------------------------
+
+    def purge(self, older_than: float) -> dict[str, int]:
+        """Delete what people wrote (and were answered) before `older_than`."""
+        with self.engine.begin() as conn:
+            return {table.name: conn.execute(delete(table).where(
+                table.c[stamp] < older_than)).rowcount for table, stamp in PERSONAL}
+
+    def forget_user(self, user_id: str, team_id: str | None = None) -> dict[str, int]:
+        """Delete one person's questions, turns, feedback, answers and reports (in one
+        workspace, or all); their name is taken off the terms they changed."""
+        def mine(table: Table):
+            where = [table.c.user_id == user_id]
+            return where + ([table.c.team_id == team_id] if team_id is not None else [])
+
+        with self.engine.begin() as conn:
+            counts = {table.name: conn.execute(delete(table).where(*mine(table))).rowcount
+                      for table, _ in PERSONAL}
+            counts[team_changes.name] = conn.execute(
+                update(team_changes).where(*mine(team_changes)).values(user_id="")).rowcount
+        return counts
+
+    def forget_team(self, conn: Connection, team_id: str) -> dict[str, int]:
+        """Delete everything remembered for a workspace (uninstall), in `conn`'s
+        transaction."""
+        return {table.name: conn.execute(delete(table).where(table.c.team_id == team_id)
+                                         ).rowcount for table in (*_tables(), events)}
+
+    def export(self, team_id: str) -> Iterator[dict[str, Any]]:
+        """Every record kept for a workspace, oldest first per kind, as plain dicts."""
+        with self.engine.connect() as conn:
+            for table in (*_tables(), team_changes):
+                stamp = next((s for t, s in PERSONAL if t is table), "changed_at")
+                rows = conn.execute(select(table).where(table.c.team_id == team_id)
+                                    .order_by(table.c[stamp]))
+                for row in rows.mappings():
+                    yield {"kind": table.name.removeprefix("slack_"), **dict(row)}
+
+
+def _tables() -> tuple[Table, ...]:
+    return tuple(table for table, _ in PERSONAL)
+
+
+def _topic(citation: dict[str, Any]) -> str:
+    """The section of the advice texts a citation points to: its locator without the
+    text's title and the paragraph number."""
+    parts = [p.strip() for p in str(citation.get("locator", "")).split("›")]
+    inner = [p for p in parts[1:] if p and not p.startswith("¶")]
+    return inner[-1] if inner else ""

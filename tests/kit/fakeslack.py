@@ -2,8 +2,14 @@
 
 The app under test is pointed at it with SLACK_API_URL. Every call is recorded (method,
 parameters, headers); tests wait for the calls they expect. A test can script failures
-for a method (an error body, a 429 with Retry-After, a 5xx) for the next N calls.
-`/response/<id>` plays a response_url.
+for a method (an error body, a 429 with Retry-After, a 5xx) for the next N calls, or a
+429 for every Nth call, and make a method slow.
+
+Like Slack, it refuses what Slack refuses (`tests/kit/slacklimits.py`): more calls of a
+method in a minute than its rate-limit tier allows, per workspace (429 with Retry-After),
+more than one chat.postMessage a second in a channel, messages over 12,000 characters of
+block text (msg_blocks_too_long), sections over 3,000 characters or more than 50 blocks
+(invalid_blocks), views over their limits. `/response/<id>` plays a response_url.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from tests.kit.slacklimits import RateLimits, refusal, retry_after_header
+
 TEAM_ID = "T0TEAM"
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
@@ -34,6 +42,12 @@ class Call:
     params: dict[str, Any]
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
+    team: str = ""
+    error: str | None = None  # what the fake answered: None for ok, else the error
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
 
     @property
     def token(self) -> str:
@@ -63,6 +77,12 @@ class FakeSlack:
             BOT_TOKEN: {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID},
         }
         self.oauth_installs: dict[str, dict[str, Any]] = {}
+        self.users: dict[str, dict[str, Any]] = {}  # users.info: id -> role flags
+        self.limits = RateLimits()
+        self.delays: dict[str, float] = {}  # method -> seconds before it answers
+        self.every: dict[str, tuple[int, int]] = {}  # method -> (n, Retry-After)
+        self.counts: dict[str, int] = {}
+        self.refused: list[Call] = []  # messages and views Slack would not take
         self.socket_url = ""
         self._ts = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -106,6 +126,11 @@ class FakeSlack:
         self.fail(method, times=times, status=429, error="ratelimited",
                   headers={"Retry-After": str(retry_after)}, when=when)
 
+    def rate_limit_every(self, method: str, n: int, *, retry_after: int = 1) -> None:
+        """Answer every `n`th call of `method` with a 429."""
+        with self.lock:
+            self.every[method] = (n, retry_after)
+
     def find(self, method: str, where: Callable[[Call], bool] | None = None) -> list[Call]:
         with self.lock:
             return [c for c in self.calls if c.method == method and (where is None or where(c))]
@@ -127,6 +152,32 @@ class FakeSlack:
                                          f"last calls: {seen}")
                 self.lock.wait(left)
 
+    def wait_for_answer(self, channel: str, *, count: int = 1, marker: str = "feedback_helpful",
+                        timeout: float = 20.0) -> list[Call]:
+        """The answers shown in `channel`: accepted chat.update, chat.postMessage or
+        chat.stopStream calls carrying `marker` (an answer's buttons). Under load the app
+        posts an answer instead of replacing a placeholder, so tests look for either."""
+        methods = ("chat.update", "chat.postMessage", "chat.stopStream")
+        deadline = time.monotonic() + timeout
+        found: list[Call] = []
+        while time.monotonic() < deadline:
+            with self.lock:
+                found = [c for c in self.calls if c.method in methods and c.ok
+                         and c.params.get("channel") == channel and marker in c.all_text()]
+            if len(found) >= count:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(f"no {count}x answer in {channel} within {timeout}s")
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Every call in short: method, workspace, channel, time, outcome, whether it
+        carried an answer's buttons (a final answer)."""
+        with self.lock:
+            calls = list(self.calls)
+        return [{"method": c.method, "team": c.team, "at": c.at, "error": c.error,
+                 "channel": str(c.params.get("channel", "")),
+                 "final": "feedback_helpful" in c.all_text()} for c in calls]
+
     # --- answering --------------------------------------------------------------------
 
     def _record(self, call: Call) -> Scripted | None:
@@ -145,9 +196,37 @@ class FakeSlack:
         return f"{int(time.time())}.{next(self._ts):06d}"
 
     def answer(self, call: Call) -> tuple[int, dict[str, Any], dict[str, str]]:
+        call.team = (self.tokens.get(call.token) or {}).get("team_id", "")
         scripted = self._record(call)
-        if scripted is not None:
-            return scripted.status, scripted.body, scripted.headers
+        if call.method in self.delays:
+            time.sleep(self.delays[call.method])
+        status, body, headers = (scripted.status, scripted.body, scripted.headers) \
+            if scripted is not None else self._limited(call) or self._refused(call) or \
+            self._answer(call)
+        call.error = None if body.get("ok") else body.get("error", "error")
+        return status, body, headers
+
+    def _limited(self, call: Call) -> tuple[int, dict[str, Any], dict[str, str]] | None:
+        with self.lock:
+            count = self.counts[call.method] = self.counts.get(call.method, 0) + 1
+            n, after = self.every.get(call.method, (0, 0))
+        if n and count % n == 0:
+            return 429, {"ok": False, "error": "ratelimited"}, retry_after_header(after)
+        wait = self.limits.check(call.team, call.method, str(call.params.get("channel", "")))
+        if wait is not None:
+            return 429, {"ok": False, "error": "ratelimited"}, retry_after_header(wait)
+        return None
+
+    def _refused(self, call: Call) -> tuple[int, dict[str, Any], dict[str, str]] | None:
+        error = refusal(call.method, call.params)
+        if error is None:
+            return None
+        with self.lock:
+            self.refused.append(call)
+        return (400 if call.method == "response_url" else 200), \
+            {"ok": False, "error": error}, {}
+
+    def _answer(self, call: Call) -> tuple[int, dict[str, Any], dict[str, str]]:
         method, p = call.method, call.params
         if method == "response_url":
             return 200, {"ok": True}, {}
@@ -164,7 +243,11 @@ class FakeSlack:
             return 200, install, {}
         if method == "apps.connections.open":
             return 200, {"ok": True, "url": self.socket_url}, {}
-        if method in ("chat.postMessage", "chat.update", "chat.startStream"):
+        if method == "users.info":
+            return 200, {"ok": True, "user": {"id": p.get("user"), "team_id": call.team,
+                                              **self.users.get(p.get("user", ""), {})}}, {}
+        if method in ("chat.postMessage", "chat.update", "chat.startStream",
+                      "chat.stopStream"):
             ts = p.get("ts") or self._next_ts()
             return 200, {"ok": True, "channel": p.get("channel"), "ts": ts,
                          "message": {"text": p.get("text", ""), "ts": ts}}, {}
@@ -182,8 +265,12 @@ class FakeSlack:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802
-                """`/_count?method=M&prefix=P`: calls recorded (for a fake in another process)."""
+                """`/_count?method=M&prefix=P`: calls recorded; `/_calls`: every call in
+                short (for a fake in another process)."""
                 url = urlparse(self.path)
+                if url.path == "/_calls":
+                    self._send(200, {"ok": True, "calls": fake.summary()}, {})
+                    return
                 if url.path != "/_count":
                     self._send(404, {"ok": False, "error": "not_found"}, {})
                     return
@@ -302,6 +389,9 @@ if __name__ == "__main__":  # a fake Slack in its own process (the benchmark use
     import sys
 
     served = FakeSlack().start()
+    for spec in sys.argv[1:]:  # METHOD=N: a 429 for every Nth call of METHOD
+        name, _, every = spec.partition("=")
+        served.rate_limit_every(name, int(every))
     print(served.url, flush=True)
     sys.stdin.read()  # until the parent closes our stdin
     served.stop()

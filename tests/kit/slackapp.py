@@ -11,6 +11,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -29,7 +30,7 @@ _ids = itertools.count(1)
 
 
 def unique(prefix: str) -> str:
-    return f"{prefix}{os.getpid()}x{next(_ids)}"
+    return f"{prefix}{os.getpid()}X{next(_ids)}"
 
 
 def free_port() -> int:
@@ -138,13 +139,19 @@ def wait_for_port(port: int, process: subprocess.Popen, log_path: Path,
     raise RuntimeError(f"server did not listen: {log_path.read_text()[-3000:]}")
 
 
-def start_app(fake: FakeSlack, tmp: Path, *args: str, **env: str) -> Iterator[SlackApp]:
+def start_app(fake: FakeSlack, tmp: Path, *args: str, code: Path | None = None,
+              **env: str) -> Iterator[SlackApp]:
+    """`cio-coach serve --http ARGS` on a free port; with `code`, the program in that
+    folder (another checkout, for before/after figures) instead of this one."""
     port = free_port()
     db_path = tmp / "cio-coach.db"
     log_path = tmp / "serve.log"
+    command = [sys.executable, "-m", "bot"] if code else [str(CLI)]
+    if code:
+        env["PYTHONPATH"] = str(code)
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [str(CLI), "serve", "--http", "--host", "127.0.0.1", "--port", str(port), *args],
+            [*command, "serve", "--http", "--host", "127.0.0.1", "--port", str(port), *args],
             env=app_env(fake, db_path, **env), stdout=log, stderr=subprocess.STDOUT,
             cwd=tmp)
     try:

@@ -20,7 +20,9 @@ from tests.kit.slackapp import start_app, unique
 MODEL_REPLY = ("Bring the department heads into the ERP choice from the very start, because "
                "they must not be absent from its selection and implementation [1]. Ask each "
                "of them what the new system has to do for their people, and let them own "
-               "those requirements [1].")
+               "those requirements [1]. Keep the department heads involved through the "
+               "selection and the implementation of the ERP, so that the new system is "
+               "theirs as much as it is the IT department's [1].")
 QUESTION = "How do I get department heads involved in choosing the ERP?"
 
 
@@ -59,7 +61,8 @@ def test_a_new_assistant_thread_gets_suggested_prompts(model_app):
         greeting.params["text"]
 
 
-def test_assistant_thread_shows_status_streams_and_replaces_with_the_checked_answer(model_app):
+def test_assistant_thread_streams_and_ends_with_the_answers_blocks_through_stop_stream(
+        model_app):
     fake, channel = model_app.fake, unique("D")
     thread_ts = f"{time.time() - 5:.6f}"
     model_app.event(message(channel, QUESTION, thread_ts=thread_ts))
@@ -70,17 +73,35 @@ def test_assistant_thread_shows_status_streams_and_replaces_with_the_checked_ans
     start = fake.wait_for("chat.startStream", in_channel(channel))[0]
     assert start.params["thread_ts"] == thread_ts
     assert start.params["recipient_team_id"] == TEAM_ID
-    fake.wait_for("chat.stopStream", in_channel(channel))
-    final = fake.wait_for("chat.update", in_channel(channel))[-1]
-    assert "must not be absent" in final.params["text"]
-    shown = final.all_text()
-    assert "feedback_helpful" in shown and "[1]" in shown
+    stop = fake.wait_for("chat.stopStream", in_channel(channel))[0]
+    tail = json.dumps(stop.params["blocks"])
+    assert "feedback_helpful" in tail and "[1]" in tail  # citations and buttons
     calls = fake.find("chat.startStream", in_channel(channel)) + \
-        fake.find("chat.appendStream", in_channel(channel)) + \
-        fake.find("chat.stopStream", in_channel(channel))
+        fake.find("chat.appendStream", in_channel(channel)) + [stop]
     streamed = "".join(chunk.get("text", "") for c in calls for chunk in c.params.get("chunks")
                        or [{"text": c.params.get("markdown_text", "")}])
-    assert "department heads into the ERP choice" in streamed
+    assert " ".join(streamed.split()) == " ".join(MODEL_REPLY.split())  # all of it, once
+    assert len(start.params["chunks"][0]["text"]) >= 256  # slack-sdk's buffer, not less
+    time.sleep(0.5)
+    assert not fake.find("chat.update", in_channel(channel))  # nothing replaced after
+    assert not fake.find("chat.postMessage", in_channel(channel))
+
+
+def test_a_rejected_model_answer_streamed_is_replaced_by_the_checked_one(model_app, model):
+    fake, channel = model_app.fake, unique("D")
+    model.reply = ("Buy whatever software the largest vendor recommends and leave the "
+                   "department heads out of it, since meetings with them only slow the "
+                   "project down. A strong CIO decides alone, announces the choice at the "
+                   "next all-hands meeting and moves straight on to the rollout, without "
+                   "asking anyone what their teams need from the new system.")  # uncited
+    try:
+        model_app.event(message(channel, QUESTION, thread_ts=f"{time.time() - 5:.6f}"))
+        final = fake.wait_for("chat.update", in_channel(channel))[-1]
+    finally:
+        model.reply = MODEL_REPLY
+    stop = fake.find("chat.stopStream", in_channel(channel))
+    assert stop and not stop[0].params.get("blocks")  # stopped without the answer's blocks
+    assert "largest vendor" not in final.all_text() and "feedback_helpful" in final.all_text()
 
 
 def test_plain_dm_streams_into_the_placeholder(model_app):
@@ -103,10 +124,9 @@ def test_without_chat_streaming_the_assistant_falls_back_to_a_placeholder(model_
     fake.fail("chat.startStream", error="not_allowed",
               when=lambda p: p.get("channel") == channel)
     model_app.event(message(channel, QUESTION, thread_ts=f"{time.time() - 5:.6f}"))
-    final = fake.wait_for("chat.update", lambda c: in_channel(channel)(c)
-                          and "feedback_helpful" in c.all_text())[-1]
+    final = fake.wait_for_answer(channel)[-1]  # over a placeholder, or posted
     assert "must not be absent" in final.params["text"]
-    assert fake.find("chat.postMessage", in_channel(channel))  # the fallback placeholder
+    assert not fake.find("chat.stopStream", in_channel(channel))
 
 
 def test_jargon_report_offers_a_model_rewrite(model_app):

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.answer import Answer, Citation
-from bot.slack import blocks
+from bot.slack import blocks, home_blocks
 from bot.slack.markup import jargon_draft, slack_to_plain, strip_mention
 
 any_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]),
@@ -54,7 +54,7 @@ def test_a_long_answer_fits_one_message_with_a_show_all_button():
     assert last["type"] == "actions"
     ids = [e["action_id"] for e in last["elements"]]
     assert ids[0] == blocks.ACTION_SHOW_ALL and blocks.ACTION_SHARE in ids
-    assert len(json.dumps(rendered, ensure_ascii=False)) <= blocks.TEXT_LIMIT
+    assert blocks.block_text_size(rendered) <= blocks.BLOCK_TEXT_LIMIT
     assert len(blocks.answer_text(long_answer(200))) <= blocks.TEXT_LIMIT
 
 
@@ -67,8 +67,9 @@ def test_a_short_answer_is_not_trimmed():
 def test_modal_and_home_stay_within_view_limits():
     view = blocks.full_text_modal("Full answer", "word " * 400_000)
     assert len(view["blocks"]) <= blocks.VIEW_BLOCKS
-    home = blocks.home_view(term_count=3, top=[("<!channel> q", 4)] * 5, helpful=2,
-                            not_helpful=1)
+    home = home_blocks.home_view(recent=["<!channel> q"] * 5, asked=9, people=3,
+                                 topics=[("<@U1> topic", 4)], term_count=3, helpful=2,
+                                 not_helpful=1)
     assert "<!channel>" not in json.dumps(home) and "3 team terms" in json.dumps(home)
 
 

@@ -23,7 +23,10 @@ def test_manifest_matches_the_listeners():
     assert f'CALLBACK_ID = "{shortcut["callback_id"]}"' in source
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == set(BOT_SCOPES)
     events = set(settings["event_subscriptions"]["bot_events"])
-    assert {"app_mention", "message.im", "app_home_opened", "assistant_thread_started"} <= events
+    assert {"app_mention", "message.im", "app_home_opened", "assistant_thread_started",
+            "assistant_thread_context_changed", "app_uninstalled", "tokens_revoked"} <= events
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert "users:read" in scopes and not scopes & {"im:read", "im:write"}  # used, no more
     assert features["app_home"]["home_tab_enabled"] is True
     assert settings["socket_mode_enabled"] is True and settings["interactivity"]["is_enabled"]
     assert features["bot_user"]["display_name"] == "cio-coach"

@@ -61,11 +61,13 @@ def test_history_feedback_and_most_asked(storage):
 
     for q in ["How do I start?", "how do I start?", "Budget?"]:
         state.log_question("T1", "U1", "dm", q)
+    state.log_question("T1", "U2", "dm", "Mine only")
     state.log_question("T2", "U1", "dm", "Budget?")
-    top = state.top_questions("T1")
-    assert top[0][1] == 2 and top[0][0].lower() == "how do i start?"
-    assert top[1] == ("Budget?", 1)
-    assert state.top_questions("T1", since=time.time() + 1) == []
+    assert state.recent_questions("T1", "U1") == ["Budget?", "how do I start?",
+                                                  "How do I start?"]
+    assert state.recent_questions("T1", "U2") == ["Mine only"]
+    assert state.week_counts("T1") == (4, 2) and state.week_counts("T2") == (1, 1)
+    assert state.week_counts("T1", since=time.time() + 1) == (0, 0)
 
 
 def test_a_report_shown_is_kept_for_its_rewrite(storage):

@@ -1,4 +1,6 @@
-"""Button clicks: share an answer in the channel, feedback, "Rewrite in plain words"."""
+"""Button clicks: share an answer in the channel, feedback, "Rewrite in plain words", the
+pages of `/jargon list`. Each checks that what it names belongs to the workspace of the
+click."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.answer import Answer, Citation
 from bot.slack import blocks, conversation
+from bot.slack.home_blocks import ACTION_TERMS_PAGE
+from bot.slack.terms import manage_terms
 from bot.storage.slack_state import StoredAnswer
 
 NOT_A_MEMBER = {"not_in_channel", "channel_not_found"}
@@ -17,6 +21,7 @@ def register(app: App) -> None:
     app.action(blocks.ACTION_HELPFUL)(ack=_ack, lazy=[record_helpful])
     app.action(blocks.ACTION_NOT_HELPFUL)(ack=_ack, lazy=[record_not_helpful])
     app.action(blocks.ACTION_REWRITE)(ack=_ack, lazy=[rewrite_plain])
+    app.action(ACTION_TERMS_PAGE)(ack=_ack, lazy=[show_terms_page])
 
 
 def _ack(ack):
@@ -67,7 +72,7 @@ def _record(action, context, respond, *, helpful: bool):
         answer_id = _number(action)
         state = context["coach"].storage().slack
         saved = answer_id is not None and state.record_feedback(
-            answer_id, context.user_id or "", helpful)
+            answer_id, context.user_id or "", helpful, team_id=context.team_id or "")
         if not saved:
             tell("That answer is no longer available, so the feedback was not saved.")
             return
@@ -86,6 +91,15 @@ def rewrite_plain(action, context, respond):
             tell(message)
             return
         respond(response_type="ephemeral", replace_original=False, **message)
+
+
+def show_terms_page(action, context, client, respond):
+    with conversation.apologizing("listing the terms", _tell(respond)):
+        page = _number(action) or 1
+        reply = manage_terms(context["coach"], client, context["term_policy"],
+                             team_id=context.team_id or "", user_id=context.user_id or "",
+                             verb="list", spec="", page=page)
+        respond(response_type="ephemeral", replace_original=True, **reply)
 
 
 def _as_answer(stored: StoredAnswer) -> Answer:
