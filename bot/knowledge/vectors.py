@@ -8,15 +8,19 @@ embedding and a few matrix products.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
-from bot.embedding import EmbeddingUnavailable, load_embedder
+from bot.db import connect_sqlite
+from bot.embedding import Embedder, EmbeddingUnavailable, load_embedder
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +61,8 @@ def _texts_to_embed(conn: sqlite3.Connection) -> list[tuple[int, str, int, str]]
 
 def embed_missing(conn: sqlite3.Connection, progress: EmbedProgress | None = None) -> str:
     """Embed what has no vectors yet (inside the caller's transaction); returns the
-    model's name, or "" when no embedding model is available (lexical signals only)."""
+    model's name, or "" when no embedding model is available (lexical signals only).
+    Texts embedded before (by any index on this machine) come from the cache."""
     todo = _texts_to_embed(conn)
     try:
         embedder = load_embedder()
@@ -65,11 +70,64 @@ def embed_missing(conn: sqlite3.Connection, progress: EmbedProgress | None = Non
         log.warning("no semantic signal: %s", exc)
         return ""
     if todo:
-        matrix = embedder.encode([t[3] for t in todo], batch_size=BATCH, progress=progress)
+        blobs = embedding_cache().vectors(embedder, [t[3] for t in todo], progress)
         conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)",
-                         ((pid, kind, ord_, row.astype(np.float32).tobytes())
-                          for (pid, kind, ord_, _), row in zip(todo, matrix, strict=True)))
+                         ((pid, kind, ord_, blob)
+                          for (pid, kind, ord_, _), blob in zip(todo, blobs, strict=True)))
     return embedder.name
+
+
+class EmbeddingCache:
+    """Vectors by model and text hash, in a SQLite file in the user's cache folder: a
+    paragraph embedded once is not embedded again by a rebuild, another index or a test."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = connect_sqlite(self.path)
+        conn.execute("CREATE TABLE IF NOT EXISTS cached (model TEXT NOT NULL, "
+                     "sha TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, sha))")
+        return conn
+
+    def vectors(self, embedder: Embedder, texts: list[str],
+                progress: EmbedProgress | None = None) -> list[bytes]:
+        shas = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+        with self._lock:
+            conn = self._connect()
+            try:
+                known = self._known(conn, embedder.name, shas)
+                missing = [i for i, sha in enumerate(shas) if sha not in known]
+                if missing:
+                    matrix = embedder.encode([texts[i] for i in missing], batch_size=BATCH,
+                                             progress=progress)
+                    fresh = {shas[i]: row.astype(np.float32).tobytes()
+                             for i, row in zip(missing, matrix, strict=True)}
+                    conn.executemany("INSERT OR REPLACE INTO cached VALUES (?, ?, ?)",
+                                     ((embedder.name, sha, blob) for sha, blob in fresh.items()))
+                    known.update(fresh)
+            finally:
+                conn.close()
+        return [known[sha] for sha in shas]
+
+    @staticmethod
+    def _known(conn: sqlite3.Connection, model: str, shas: list[str]) -> dict[str, bytes]:
+        known: dict[str, bytes] = {}
+        unique = list(dict.fromkeys(shas))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            known.update(conn.execute(f"SELECT sha, vector FROM cached WHERE model = ? AND "
+                                      f"sha IN ({marks})", [model, *chunk]).fetchall())
+        return known
+
+
+@lru_cache(maxsize=1)
+def embedding_cache() -> EmbeddingCache:
+    from platformdirs import user_cache_dir
+
+    return EmbeddingCache(Path(user_cache_dir("cio-coach", appauthor=False)) / "embeddings.db")
 
 
 def _rows_to_matrix(blobs: list[bytes], dim: int) -> np.ndarray:

@@ -208,15 +208,17 @@ def answer_tail(answer: Any, *, answer_id: int | None, shareable: bool = False,
     """What goes under an answer's text: citations, the coaching question, the buttons
     (the blocks `chat.stopStream` adds under a streamed answer)."""
     blocks: list[Block] = []
+    kind = getattr(answer, "kind", "answer")
     if answer.answered and answer.citations:
         blocks.extend(citation_blocks(answer.citations,
                                       with_quotes=getattr(answer, "generated_by", "") == "model"))
-    elif not answer.answered:
+    elif kind == "decline":
         blocks.append(context("The two advice texts I draw on do not cover this question."))
     if coaching_question:
         blocks.append(section(f"_{escape(coaching_question)}_"))
     buttons = []
-    if answer_id is not None:
+    # Small talk and conversation notes are not answers: nothing to rate or share.
+    if answer_id is not None and kind in ("answer", "decline"):
         buttons += [button("Helpful", ACTION_HELPFUL, str(answer_id)),
                     button("Not helpful", ACTION_NOT_HELPFUL, str(answer_id))]
         if shareable:

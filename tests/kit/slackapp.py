@@ -126,7 +126,7 @@ def app_env(fake: FakeSlack, db_path: Path, **extra: str) -> dict[str, str]:
 
 
 def wait_for_port(port: int, process: subprocess.Popen, log_path: Path,
-                  timeout: float = 30.0) -> None:
+                  timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -180,6 +180,15 @@ def test_dm_is_answered_in_its_thread_after_a_placeholder(slack_app):
     assert "share_answer" not in shown  # a DM answer has no one to share it with
 
 
+def test_a_greeting_gets_a_friendly_reply_without_feedback_buttons(slack_app):
+    fake, channel, user = slack_app.fake, unique("D"), unique("U")
+    slack_app.event(dm_event(channel, user, "hi!"))
+    [reply] = fake.wait_for_answer(channel, marker="For example")
+    shown = reply.all_text()
+    assert "feedback_helpful" not in shown and "don't cover" not in shown
+    assert "first 90 days" in shown or "department heads" in shown
+
+
 def test_dm_follow_up_in_the_thread_uses_the_earlier_turn(slack_app):
     fake, channel, user = slack_app.fake, unique("D"), unique("U")
     first = dm_event(channel, user, QUESTION)
