@@ -1,6 +1,7 @@
 # Two commands for a newcomer (see README):
 #   make run    set up, build the index, answer a real question end to end
-#   make test   set up with the test extras and the local model, lint, run every test
+#   make test   set up with the test extras and the local model, lint, check the venv
+#               holds no PyTorch, build the reference venv, run every test
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin

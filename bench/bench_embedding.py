@@ -34,16 +34,17 @@ from bot.embedding import load_embedder
 t1 = time.perf_counter()
 e = load_embedder()
 t2 = time.perf_counter()
-def rss():
+def rss(field="VmRSS"):
     for line in open("/proc/self/status"):
-        if line.startswith("VmRSS"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
 rss_load = rss()
 e.encode(["What should I do in my first 90 days as a new CIO?"])
 t3 = time.perf_counter()
 print(json.dumps({"import_ms": (t1 - t0) * 1e3, "load_ms": (t2 - t1) * 1e3,
                   "first_query_ms": (t3 - t2) * 1e3, "rss_load_mb": rss_load,
-                  "rss_query_mb": rss()}))
+                  "rss_query_mb": rss(), "anon_query_mb": rss("RssAnon"),
+                  "file_query_mb": rss("RssFile")}))
 """
 
 
@@ -117,7 +118,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"fresh process, medians: import {load['import_ms']:.0f} ms, load "
           f"{load['load_ms']:.0f} ms, first question {load['first_query_ms']:.1f} ms; "
           f"RSS {load['rss_load_mb']:.0f} MB after load, "
-          f"{load['rss_query_mb']:.0f} MB after the first question")
+          f"{load['rss_query_mb']:.0f} MB after the first question (private "
+          f"{load['anon_query_mb']:.0f} MB; {load['file_query_mb']:.0f} MB of mapped files, "
+          "the weights among them, shared between processes)")
     qs = questions()
     p50, p99 = query_latency(qs, repeat=1 if args.quick else 3)
     print(f"one question ({len(qs)} real-style questions): p50 {p50:.1f} ms, p99 {p99:.1f} ms")

@@ -192,15 +192,14 @@ class _Layer:
 
 def _build_layer(w: dict[str, np.ndarray], i: int, head_dim: int) -> _Layer:
     p = f"encoder.layer.{i}."
-    parts = ("query", "key", "value")
+    q, k, v = (w[f"{p}attention.self.{n}.weight"] for n in ("query", "key", "value"))
+    qb, kb, vb = (w[f"{p}attention.self.{n}.bias"] for n in ("query", "key", "value"))
     # Attention scores are q.k / sqrt(head_dim): scaling the query projection once here
     # saves a pass over every score matrix.
-    scale = np.array([1.0 / math.sqrt(head_dim), 1.0, 1.0], dtype=np.float32)[:, None]
-    weights = [w[f"{p}attention.self.{n}.weight"] for n in parts]
-    biases = [w[f"{p}attention.self.{n}.bias"] for n in parts]
+    scale = 1.0 / math.sqrt(head_dim)
     return _Layer(
-        qkv=(np.concatenate(weights) * np.repeat(scale, len(biases[0]), axis=0)).T,
-        qkv_bias=np.concatenate(biases) * np.repeat(scale[:, 0], len(biases[0])),
+        qkv=np.concatenate([q * scale, k, v]).T,
+        qkv_bias=np.concatenate([qb * scale, kb, vb]),
         attn_out=w[f"{p}attention.output.dense.weight"].T,
         attn_out_bias=w[f"{p}attention.output.dense.bias"],
         attn_norm=(w[f"{p}attention.output.LayerNorm.weight"],
