@@ -52,6 +52,7 @@ _FILES = ("config.json", "tokenizer.json", "model.safetensors", "modules.json")
 _NORMALIZE = "sentence_transformers.models.Normalize"
 _POOLING = "sentence_transformers.models.Pooling"
 _PROGRESS = Callable[[int, int], None]
+_TOKENIZE_SLICE = 1024
 
 
 class EmbeddingUnavailable(CioCoachError):
@@ -309,7 +310,7 @@ class Embedder:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        ids = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
+        ids = self._token_ids(list(texts))
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         for start in range(0, len(order), batch_size):
             rows = order[start : start + batch_size]
@@ -318,7 +319,16 @@ class Embedder:
                 progress(min(start + batch_size, len(order)), len(order))
         return out
 
-    def _encode_batch(self, batch: list[list[int]]) -> np.ndarray:
+    def _token_ids(self, texts: list[str]) -> list[np.ndarray]:
+        # In slices, keeping only the ids: a tokenizer Encoding also holds the tokens'
+        # strings and offsets, too much to keep for a whole knowledge base at once.
+        ids: list[np.ndarray] = []
+        for start in range(0, len(texts), _TOKENIZE_SLICE):
+            encodings = self._tokenizer.encode_batch(texts[start : start + _TOKENIZE_SLICE])
+            ids += [np.array(e.ids, dtype=np.int32) for e in encodings]
+        return ids
+
+    def _encode_batch(self, batch: list[np.ndarray]) -> np.ndarray:
         width = max(len(seq) for seq in batch)
         token_ids = np.zeros((len(batch), width), dtype=np.int64)
         mask = np.zeros((len(batch), width), dtype=np.float32)
