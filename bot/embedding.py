@@ -29,6 +29,13 @@ from typing import Any
 
 from bot.errors import CioCoachError
 
+# One BLAS thread unless the environment says otherwise; it takes effect only when numpy
+# is first imported here (the CLI and the Slack worker import it nowhere else). On two
+# cores that other work also wants, OpenBLAS threads waiting for each other made one
+# question 70 ms at the median and 780 ms at p99, against 11 and 27 ms with one thread,
+# and batches ran three times slower (bench/bench_embedding.py).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 try:
     import numpy as np
     from tokenizers import Tokenizer
@@ -45,6 +52,7 @@ _FILES = ("config.json", "tokenizer.json", "model.safetensors", "modules.json")
 _NORMALIZE = "sentence_transformers.models.Normalize"
 _POOLING = "sentence_transformers.models.Pooling"
 _PROGRESS = Callable[[int, int], None]
+_TOKENIZE_SLICE = 1024
 
 
 class EmbeddingUnavailable(CioCoachError):
@@ -192,15 +200,14 @@ class _Layer:
 
 def _build_layer(w: dict[str, np.ndarray], i: int, head_dim: int) -> _Layer:
     p = f"encoder.layer.{i}."
-    parts = ("query", "key", "value")
+    q, k, v = (w[f"{p}attention.self.{n}.weight"] for n in ("query", "key", "value"))
+    qb, kb, vb = (w[f"{p}attention.self.{n}.bias"] for n in ("query", "key", "value"))
     # Attention scores are q.k / sqrt(head_dim): scaling the query projection once here
     # saves a pass over every score matrix.
-    scale = np.array([1.0 / math.sqrt(head_dim), 1.0, 1.0], dtype=np.float32)[:, None]
-    weights = [w[f"{p}attention.self.{n}.weight"] for n in parts]
-    biases = [w[f"{p}attention.self.{n}.bias"] for n in parts]
+    scale = 1.0 / math.sqrt(head_dim)
     return _Layer(
-        qkv=(np.concatenate(weights) * np.repeat(scale, len(biases[0]), axis=0)).T,
-        qkv_bias=np.concatenate(biases) * np.repeat(scale[:, 0], len(biases[0])),
+        qkv=np.concatenate([q * scale, k, v]).T,
+        qkv_bias=np.concatenate([qb * scale, kb, vb]),
         attn_out=w[f"{p}attention.output.dense.weight"].T,
         attn_out_bias=w[f"{p}attention.output.dense.bias"],
         attn_norm=(w[f"{p}attention.output.LayerNorm.weight"],
@@ -303,7 +310,7 @@ class Embedder:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        ids = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
+        ids = self._token_ids(list(texts))
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         for start in range(0, len(order), batch_size):
             rows = order[start : start + batch_size]
@@ -312,7 +319,16 @@ class Embedder:
                 progress(min(start + batch_size, len(order)), len(order))
         return out
 
-    def _encode_batch(self, batch: list[list[int]]) -> np.ndarray:
+    def _token_ids(self, texts: list[str]) -> list[np.ndarray]:
+        # In slices, keeping only the ids: a tokenizer Encoding also holds the tokens'
+        # strings and offsets, too much to keep for a whole knowledge base at once.
+        ids: list[np.ndarray] = []
+        for start in range(0, len(texts), _TOKENIZE_SLICE):
+            encodings = self._tokenizer.encode_batch(texts[start : start + _TOKENIZE_SLICE])
+            ids += [np.array(e.ids, dtype=np.int32) for e in encodings]
+        return ids
+
+    def _encode_batch(self, batch: list[np.ndarray]) -> np.ndarray:
         width = max(len(seq) for seq in batch)
         token_ids = np.zeros((len(batch), width), dtype=np.int64)
         mask = np.zeros((len(batch), width), dtype=np.float32)
