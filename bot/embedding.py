@@ -29,13 +29,6 @@ from typing import Any
 
 from bot.errors import CioCoachError
 
-# One BLAS thread unless the environment says otherwise; it takes effect only when numpy
-# is first imported here (the CLI and the Slack worker import it nowhere else). On two
-# cores that other work also wants, OpenBLAS threads waiting for each other made one
-# question 70 ms at the median and 780 ms at p99, against 11 and 27 ms with one thread,
-# and batches ran three times slower (bench/bench_embedding.py).
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
 try:
     import numpy as np
     from tokenizers import Tokenizer
