@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bot.jargon.matcher import Finding, Scan
+from bot.jargon.findings import Finding, Scan
 from bot.jargon.tokens import WORD_RE, inflect_word
 
 SENTENCE_RE = re.compile(r"[.!?]+(?=\s|$)|\n\s*\n")
@@ -154,7 +154,7 @@ def rewrite(text: str, findings: list[Finding]) -> str:
     return "".join(pieces)
 
 
-def build_report(scan: Scan) -> Report:
+def build_report(scan: Scan, checker=None) -> Report:
     density = round(len(scan.findings) / scan.words, 3) if scan.words else 0.0
     note = "" if scan.words else "no prose to check (only markup, code, links or emoji)"
     return Report(text=scan.text, findings=scan.findings, density=density,

@@ -1,0 +1,65 @@
+"""Terms the writer has explained in the text itself, so the reader is not left guessing.
+
+An explanation is a gloss in brackets right after the term ("the cutover blackout period
+(the interval between ...)"), a clause or apposition after it ("X, which ...", "X, meaning
+...", "X, the phone app that ..."), a plain word given first ("move, or cut over, to"),
+"known as X", or the next sentence defining it ("X is the ...", "This is the ...").
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.jargon.acronyms import GLOSS_NOT_START as CLAUSE_STARTS
+
+GLOSS_AFTER_RE = re.compile(r"\s*\((?P<gloss>[^()\n]{3,200})\)")
+CLAUSE_AFTER_RE = re.compile(
+    r",?\s+(?:which\s+(?:is|are|means|lets|let|keeps|keep|stops|decides|checks|holds|"
+    r"sends|tracks|runs|protects|controls|approves|connects|is\s+what)|meaning|that\s+is,|"
+    r"i\.e\.|in\s+other\s+words|or\s+in\s+plain\s+words)\b", re.IGNORECASE)
+APPOSITION_AFTER_RE = re.compile(
+    r"(?:,|\s+[-\u2013\u2014])\s+(?:the|a|an|our)\s+[^,.;:()\n]{2,80}?\s+"
+    r"(?:that|which|who|where|used\s+to|you\s+use)\b", re.IGNORECASE)
+NAMED_BEFORE_RE = re.compile(r"\b(?:known\s+as|called|so-called|what\s+we\s+call)\s+$",
+                             re.IGNORECASE)
+PLAIN_FIRST_RE = re.compile(r"\b[a-z]+,\s+or\s+$")
+DEFINES_RE = re.compile(r"\s*(?:(?:this|that|it|these|they)\s+(?:is|are|means)|"
+                        r"(?:is|are|means|refers\s+to)\s+(?:the|a|an|when|how|what))\b",
+                        re.IGNORECASE)
+THIS_IS_A_RE = re.compile(r"(?:this|that|it|these|they)\s+(?:is|are|means)\s+an?\s",
+                          re.IGNORECASE)
+ARTICLE_RE = re.compile(r"(?:the|a|an|our)\s+", re.IGNORECASE)
+GLOSS_NOT_START = ("see ", "e.g", "i.e", "for example", "optional", "if ", "or ", "and ")
+MAX_LOOKBACK = 40
+
+
+def is_gloss(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 30 and not text.lstrip().lower().startswith(GLOSS_NOT_START) \
+        and words[0].lower().strip(",;:") not in CLAUSE_STARTS
+
+
+def explained_here(prose: str, start: int, end: int, term: str,
+                   next_sentence: str | None) -> bool:
+    """Is the term at prose[start:end] explained right there, or by the next sentence?"""
+    gloss = GLOSS_AFTER_RE.match(prose, end)
+    if gloss and is_gloss(gloss.group("gloss")):
+        return True
+    if CLAUSE_AFTER_RE.match(prose, end) or APPOSITION_AFTER_RE.match(prose, end):
+        return True
+    before = prose[max(0, start - MAX_LOOKBACK):start]
+    if NAMED_BEFORE_RE.search(before):
+        return True
+    if PLAIN_FIRST_RE.search(before) and prose[end:end + 1] == ",":
+        return True
+    return next_sentence is not None and defines(next_sentence, term)
+
+
+def defines(sentence: str, term: str) -> bool:
+    """Does `sentence` open by defining `term` ("A firewall is ...", "This is the ...")?"""
+    rest = ARTICLE_RE.sub("", sentence.lstrip(), count=1) \
+        if ARTICLE_RE.match(sentence.lstrip()) else sentence.lstrip()
+    if rest.lower().startswith(term.lower()):
+        return bool(DEFINES_RE.match(rest, len(term)))
+    # "This is a ..." defines; "This is the second time ..." does not
+    return bool(THIS_IS_A_RE.match(rest))

@@ -1,0 +1,151 @@
+"""Findings beyond the lists: token shapes, the technical-vocabulary table and unknown
+product names. Each says what kind of thing it found and asks the writer to say what it
+does for the reader. The curated lists run first; these only look at words left over.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from bot.jargon.findings import Finding
+from bot.jargon.shapes import find_shapes
+from bot.jargon.vocabulary import IT_CUE_NOUNS, UNKNOWN_NAME_ZIPF, Vocabulary
+
+OPEN = "open"
+KIND_TEXT = {
+    "file path": ("A file or folder path: it tells a reader outside IT nothing.",
+                  "say which file or folder you mean and what to do with it"),
+    "network address": ("A machine's network (IP) address.", "say which machine or service"),
+    "web or server address": ("The address of a server or web service.",
+                              "say which service it is, or give a link to click"),
+    "program file": ("The name of a program or settings file.", "say what it does for the reader"),
+    "version number": ("A version number: it means nothing to most readers.",
+                       "say what changed for the reader, or leave the number out"),
+    "ticket number": ("An internal ticket or change number.",
+                      "leave it out, or call it the reference to quote to the service desk"),
+    "status code": ("A technical error or status code.",
+                    "say what the reader saw, e.g. 'an error page'"),
+    "network port": ("A network protocol and port number.",
+                     "say which connection was affected, e.g. 'the VPN connection'"),
+    "command-line option": ("A command or command-line option.",
+                            "say what the reader should do, step by step"),
+    "code name": ("A name from program code.", "say what went wrong in plain words"),
+    "server name": ("A server's name: readers do not know the machine.",
+                    "say what it does, e.g. 'the file server'"),
+    "product name": ("A product name most readers will not know.",
+                     "say what it does for the reader, e.g. 'X, the app that ...'"),
+    "technical word": ("A word of technical writing (it is far more common there than in "
+                       "everyday English).", "say what it does for the reader in everyday words"),
+    "technical phrase": ("A phrase of technical writing (far more common there than in "
+                         "everyday English).", "say what it does for the reader in everyday words"),
+}
+LOW_SEVERITY = frozenset(["version number", "ticket number"])
+GREETINGS = frozenset(["hi", "dear", "hello", "hey", "thanks", "regards", "cheers", "morning"])
+
+
+@dataclass
+class Tokens:
+    """A text cut into words, shared by every finder of one scan."""
+
+    text: str
+    prose: str
+    spans: list[tuple[int, int]]
+    words: list[str]
+    low: list[str]
+    used: list[bool]
+    sentence_of: list[int]  # sentence number of each word
+    sentences: list[tuple[int, int]]  # character spans, from bot.text.split_sentences
+
+    def word_range(self, start: int, end: int) -> range:
+        starts = [s for s, _ in self.spans]
+        return range(bisect_left(starts, start), bisect_right(starts, end - 1))
+
+
+def open_finding(tokens: Tokens, start: int, end: int, kind: str,
+                 uncertain: bool = False) -> Finding:
+    why, instead = KIND_TEXT[kind]
+    term = tokens.text[start:end]
+    return Finding(start, end, term, OPEN, instead, why,
+                   "low" if kind in LOW_SEVERITY else "medium", uncertain=uncertain,
+                   entry=term.lower(), category=kind, pos="x")
+
+
+def shape_findings(tokens: Tokens) -> list[Finding]:
+    found = []
+    for start, end, kind in find_shapes(tokens.prose):
+        covered = tokens.word_range(start, end)
+        if any(tokens.used[k] for k in covered):
+            continue
+        for k in covered:
+            tokens.used[k] = True
+        found.append(open_finding(tokens, start, end, kind))
+    return found
+
+
+def vocabulary_findings(vocab: Vocabulary, tokens: Tokens, joinable) -> list[Finding]:
+    """Two-word technical phrases, then rare technical words, from the table."""
+    found = []
+    low, used, spans = tokens.low, tokens.used, tokens.spans
+    for k in range(len(low) - 1):
+        pair = (low[k], low[k + 1])
+        if not used[k] and not used[k + 1] and joinable(k + 1) and (
+                pair in vocab.phrases or (pair[0] in vocab.technical and
+                                          pair[1] in vocab.technical)):
+            used[k] = used[k + 1] = True
+            found.append(open_finding(tokens, spans[k][0], spans[k + 1][1], "technical phrase"))
+    for k, word in enumerate(low):
+        if not used[k] and word in vocab.rare:
+            used[k] = True
+            found.append(open_finding(tokens, spans[k][0], spans[k][1], "technical word"))
+    return found
+
+
+def _unknown_name(word: str, vocab: Vocabulary, frequencies: dict[str, float]) -> bool:
+    if len(word) < 3 or not word[0].isupper() or word.isupper() or not word.isascii():
+        return False
+    low = word.lower()
+    return frequencies.get(low, 0.0) < UNKNOWN_NAME_ZIPF and low not in vocab.product_words \
+        and low not in vocab.everyday
+
+
+def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[Finding]:
+    """Unknown capitalised names next to an IT cue: a cue noun after them, a CamelCase
+    shape, or other technical findings in the same sentence (then marked uncertain)."""
+    from bot.text import word_frequencies
+
+    frequencies = word_frequencies()
+    words, low, used, spans = tokens.words, tokens.low, tokens.used, tokens.spans
+    found = []
+    k = 0
+    while k < len(words):
+        if used[k] or not _unknown_name(words[k], vocab, frequencies) or \
+                (k > 0 and low[k - 1] in GREETINGS):
+            k += 1
+            continue
+        end = k + 1
+        while end < len(words) and not used[end] and words[end][:1].isupper() and \
+                tokens.sentence_of[end] == tokens.sentence_of[k]:
+            end += 1
+        cue = end < len(words) and not used[end] and low[end] in IT_CUE_NOUNS
+        camel = any(ch.isupper() for ch in words[k][1:])
+        opens_sentence = k == 0 or tokens.sentence_of[k - 1] != tokens.sentence_of[k]
+        if cue or camel or (tokens.sentence_of[k] in busy and not opens_sentence):
+            last = end + 1 if cue else end
+            for m in range(k, last):
+                used[m] = True
+            found.append(open_finding(tokens, spans[k][0], spans[last - 1][1], "product name",
+                                      uncertain=not (cue or camel)))
+        k = end
+    return found
+
+
+def leaning_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[Finding]:
+    """Everyday words with a technical lean, in a sentence that is technical already."""
+    found = []
+    for k, word in enumerate(tokens.low):
+        if not tokens.used[k] and word in vocab.leaning and tokens.sentence_of[k] in busy:
+            tokens.used[k] = True
+            start, end = tokens.spans[k]
+            found.append(open_finding(tokens, start, end, "technical word", uncertain=True))
+    return found

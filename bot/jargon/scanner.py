@@ -1,0 +1,145 @@
+"""One pass over a draft: the lists first, then token shapes, acronyms, the open vocabulary
+and product names; the reader's audience and the writer's own explanations take findings
+away again.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import TYPE_CHECKING
+
+from bot.jargon.acronyms import Definition, find_definitions
+from bot.jargon.audiences import Audience
+from bot.jargon.explain import explained_here
+from bot.jargon.findings import Finding, Scan
+from bot.jargon.markup import mask
+from bot.jargon.openscan import (
+    Tokens,
+    leaning_findings,
+    product_findings,
+    shape_findings,
+    vocabulary_findings,
+)
+from bot.jargon.tokens import JOINABLE_GAP_RE, WORD_RE, normalise_phrase
+from bot.text import split_sentences
+
+if TYPE_CHECKING:
+    from bot.jargon.matcher import Checker
+
+MARKUP_HINT_RE = re.compile(r"[`<@]|:[a-z0-9_+'-]+:|://|www\.", re.I)
+DEFINITION_HINT_RE = re.compile(r"\(|stands for|means|short for|abbreviation|\bor\s+[A-Z]")
+EXPLANATION_HINT_RE = re.compile(r"[(,\u2013\u2014]|known as|called|\bis\b|\bare\b|means",
+                                 re.I)
+MAX_GAP = 4  # characters between the words of a phrase ("go - live", "data\nwarehouse")
+
+
+def _sentence_numbers(spans: list[tuple[int, int]], sentences: list[tuple[int, int]]
+                      ) -> list[int]:
+    starts = [s for s, _ in sentences]
+    return [max(0, bisect_right(starts, a) - 1) for a, _ in spans]
+
+
+def _lower_words(prose: str, words: list[str]) -> list[str]:
+    lowered = prose.lower()
+    if len(lowered) == len(prose):
+        low = WORD_RE.findall(lowered)
+        if len(low) == len(words):
+            return low
+    return [w.lower() for w in words]
+
+
+def tokenise(text: str) -> Tokens:
+    prose = mask(text) if MARKUP_HINT_RE.search(text) else text
+    spans = [m.span() for m in WORD_RE.finditer(prose)]
+    words = [prose[a:b] for a, b in spans]
+    sentences = split_sentences(prose) if words else []
+    return Tokens(text, prose, spans, words, _lower_words(prose, words), [False] * len(words),
+                  _sentence_numbers(spans, sentences), sentences)
+
+
+def _joiner(tokens: Tokens):
+    prose, spans = tokens.prose, tokens.spans
+
+    def joinable(k: int) -> bool:
+        gap = prose[spans[k - 1][1]:spans[k][0]]
+        # short gaps only: masked markup between two words must not join them
+        return gap == " " or (len(gap) <= MAX_GAP and JOINABLE_GAP_RE.fullmatch(gap) is not None)
+
+    return joinable
+
+
+def _real_definitions(checker: Checker, tokens: Tokens, matches) -> list[Definition]:
+    """Definitions whose long form is plain: "virtual machines (VM)" explains nothing."""
+    if not DEFINITION_HINT_RE.search(tokens.prose):
+        return []
+    kept = []
+    for d in find_definitions(tokens.prose):
+        inside = tokens.word_range(d.start, d.end)
+        jargon = any(form.term.severity == "high" and i in inside and
+                     normalise_phrase(form.term.term) != (d.acronym.lower(),)
+                     and tokens.words[i].upper() != d.acronym
+                     for i, _, form in matches)
+        jargon = jargon or any(tokens.low[k] in checker.vocabulary.rare for k in inside)
+        if not jargon:
+            kept.append(d)
+    return kept
+
+
+def scan_text(checker: Checker, text: str, audience: Audience | None = None) -> Scan:
+    tokens = tokenise(text)
+    scan = Scan(text=text, prose=tokens.prose, words=len(tokens.words),
+                sentences=tokens.sentences)
+    if not tokens.words:
+        return scan
+    joinable = _joiner(tokens)
+    matches = checker.match_terms(tokens.words, tokens.low, joinable)
+    for i, j, _ in matches:
+        for k in range(i, j):
+            tokens.used[k] = True
+    definitions = _real_definitions(checker, tokens, matches)
+    findings, considered = checker.list_findings(tokens, matches, definitions)
+    findings += shape_findings(tokens)
+    findings += checker.acronyms(tokens, definitions)
+    findings += vocabulary_findings(checker.vocabulary, tokens, joinable)
+    findings = _for_reader(findings, audience)
+    busy = {tokens.sentence_of[tokens.word_range(f.start, f.end).start]
+            for f in findings if f.kind != "buzzword"}
+    findings += product_findings(checker.vocabulary, tokens, busy)
+    findings += leaning_findings(checker.vocabulary, tokens, busy)
+    findings = _unexplained(_for_reader(findings, audience), tokens, definitions)
+    findings.sort(key=lambda f: (f.start, f.end))
+    scan.findings = findings
+    scan.considered = _for_reader(considered, audience)
+    scan.audience = audience.name if audience else "general"
+    return scan
+
+
+def _for_reader(findings: list[Finding], audience: Audience | None) -> list[Finding]:
+    if audience is None or not audience.known:
+        return findings
+    return [f for f in findings if not audience.knows(f.entry, f.term)]
+
+
+def _key(finding: Finding) -> str:
+    return " ".join(normalise_phrase(finding.entry or finding.term))
+
+
+def _unexplained(findings: list[Finding], tokens: Tokens,
+                 definitions: list[Definition]) -> list[Finding]:
+    """Drop every finding of a term the writer explains somewhere in the text."""
+    if not findings or not EXPLANATION_HINT_RE.search(tokens.prose):
+        return findings
+    sentences = tokens.sentences
+    explained: set[str] = set()
+    for f in findings:
+        number = tokens.sentence_of[tokens.word_range(f.start, f.end).start]
+        following = sentences[number + 1] if number + 1 < len(sentences) else None
+        nxt = tokens.prose[following[0]:following[1]] if following else None
+        if explained_here(tokens.prose, f.start, f.end, tokens.prose[f.start:f.end], nxt):
+            explained.add(_key(f))
+    for d in definitions:  # an acronym whose long form is explained is explained too
+        inside = [_key(f) for f in findings if d.start <= f.start and f.end <= d.end]
+        if inside and all(k in explained for k in inside):
+            explained.add(d.acronym.lower())
+    return [f for f in findings if _key(f) not in explained]
