@@ -71,9 +71,20 @@ def open_finding(tokens: Tokens, start: int, end: int, kind: str,
                    entry=term.lower(), category=kind, pos="x")
 
 
-def shape_findings(tokens: Tokens) -> list[Finding]:
+UNIT_SHAPES = frozenset(["file path", "web or server address", "program file", "code name",
+                         "network address"])
+
+
+def unit_shapes(tokens: Tokens) -> list[tuple[int, int, str]]:
+    """Shapes that are one thing however many words they hold: paths, addresses, code names.
+    They are found before the lists, so "Caches" inside a path is not a term of its own."""
+    return [s for s in find_shapes(tokens.prose) if s[2] in UNIT_SHAPES]
+
+
+def shape_findings(tokens: Tokens, shapes: list[tuple[int, int, str]] | None = None
+                   ) -> list[Finding]:
     found = []
-    for start, end, kind in find_shapes(tokens.prose):
+    for start, end, kind in (find_shapes(tokens.prose) if shapes is None else shapes):
         covered = tokens.word_range(start, end)
         if any(tokens.used[k] for k in covered):
             continue
@@ -90,8 +101,7 @@ def vocabulary_findings(vocab: Vocabulary, tokens: Tokens, joinable) -> list[Fin
     for k in range(len(low) - 1):
         pair = (low[k], low[k + 1])
         if not used[k] and not used[k + 1] and joinable(k + 1) and (
-                pair in vocab.phrases or (pair[0] in vocab.technical and
-                                          pair[1] in vocab.technical)):
+                pair in vocab.phrases or _technical_compound(vocab, pair)):
             used[k] = used[k + 1] = True
             found.append(open_finding(tokens, spans[k][0], spans[k + 1][1], "technical phrase"))
     for k, word in enumerate(low):
@@ -99,6 +109,12 @@ def vocabulary_findings(vocab: Vocabulary, tokens: Tokens, joinable) -> list[Fin
             used[k] = True
             found.append(open_finding(tokens, spans[k][0], spans[k][1], "technical word"))
     return found
+
+
+def _technical_compound(vocab: Vocabulary, pair: tuple[str, str]) -> bool:
+    """Two words that both lean technical, one of them strongly: "database replica"."""
+    return pair[0] in vocab.technical and pair[1] in vocab.technical and \
+        (pair[0] in vocab.strong or pair[1] in vocab.strong)
 
 
 def _unknown_name(word: str, vocab: Vocabulary, frequencies: dict[str, float]) -> bool:

@@ -19,6 +19,7 @@ from bot.jargon.openscan import (
     leaning_findings,
     product_findings,
     shape_findings,
+    unit_shapes,
     vocabulary_findings,
 )
 from bot.jargon.tokens import JOINABLE_GAP_RE, WORD_RE, normalise_phrase
@@ -93,12 +94,16 @@ def scan_text(checker: Checker, text: str, audience: Audience | None = None) -> 
     if not tokens.words:
         return scan
     joinable = _joiner(tokens)
-    matches = checker.match_terms(tokens.words, tokens.low, joinable)
+    units = unit_shapes(tokens)
+    findings = shape_findings(tokens, units) if units else []
+    matches = [m for m in checker.match_terms(tokens.words, tokens.low, joinable)
+               if not any(tokens.used[k] for k in range(m[0], m[1]))]
     for i, j, _ in matches:
         for k in range(i, j):
             tokens.used[k] = True
     definitions = _real_definitions(checker, tokens, matches)
-    findings, considered = checker.list_findings(tokens, matches, definitions)
+    listed, considered = checker.list_findings(tokens, matches, definitions)
+    findings += listed
     findings += shape_findings(tokens)
     findings += checker.acronyms(tokens, definitions)
     findings += vocabulary_findings(checker.vocabulary, tokens, joinable)

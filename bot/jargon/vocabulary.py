@@ -49,6 +49,7 @@ class Vocabulary:
     products: frozenset[tuple[str, ...]] = frozenset()  # lower-case words of known names
     product_words: frozenset[str] = frozenset()  # every word of a known name
     technical: frozenset[str] = frozenset()  # every word with a technical lean
+    strong: frozenset[str] = frozenset()  # a strong lean, however common in English
 
     def known_product(self, words: tuple[str, ...]) -> bool:
         return words in self.products or all(w in self.product_words for w in words)
@@ -61,13 +62,14 @@ def _words_file(path: Path) -> list[str]:
     return [line for line in lines if line]
 
 
-def _table(path: Path) -> tuple[set[str], set[str], set[tuple[str, str]], set[str]]:
+def _table(path: Path) -> tuple[set[str], set[str], set[tuple[str, str]], set[str], set[str]]:
     rare: set[str] = set()
     leaning: set[str] = set()
     phrases: set[tuple[str, str]] = set()
     technical: set[str] = set()  # every word of the table: halves of technical compounds
+    strong: set[str] = set()  # words at least MIN_WORD_GAP above English, however common
     if not path.is_file():
-        return rare, leaning, phrases, technical
+        return rare, leaning, phrases, technical, strong
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
@@ -80,15 +82,16 @@ def _table(path: Path) -> tuple[set[str], set[str], set[tuple[str, str]], set[st
                 technical.add(term)
             if len(parts) == 1 and len(term) > 2 and \
                     float(technical_zipf) - float(english) >= MIN_WORD_GAP:
+                strong.add(term)
                 tier = rare if float(english) < RARE_ENGLISH else leaning
                 if float(english) < LEANING_ENGLISH:
                     tier.add(term)
-    return rare, leaning, phrases, technical
+    return rare, leaning, phrases, technical, strong
 
 
 @cache
 def load_vocabulary(data_dir: Path) -> Vocabulary:
-    rare, leaning, phrases, technical = _table(data_dir / VOCABULARY_FILE)
+    rare, leaning, phrases, technical, strong = _table(data_dir / VOCABULARY_FILE)
     everyday = frozenset(w.lower() for line in _words_file(data_dir / "everyday-it-words.txt")
                          for w in line.split())
     products = {tuple(name.lower().replace("-", " ").split())
@@ -101,4 +104,4 @@ def load_vocabulary(data_dir: Path) -> Vocabulary:
         rare=frozenset(rare - known), leaning=frozenset(leaning - known),
         phrases=frozenset(p for p in phrases if not (set(p) & allowed)), everyday=everyday,
         products=frozenset(products), product_words=product_words,
-        technical=frozenset(technical - known))
+        technical=frozenset(technical - known), strong=frozenset(strong - known))

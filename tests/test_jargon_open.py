@@ -1,0 +1,116 @@
+"""Beyond the lists: token shapes, the technical-vocabulary table, product names,
+audiences, the writer's own explanations, and place numbers that are not acronyms."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.jargon import AudienceError, check, default_checker
+from bot.jargon.audiences import addressed_audience
+from bot.jargon.terms import DATA_DIR, default_lists
+
+
+def found(text: str, **kw) -> list[tuple[str, str]]:
+    return [(f.term, f.category) for f in check(text, **kw).findings]
+
+
+@pytest.mark.parametrize("text,term,kind", [
+    ("Staff saw error 504 on the portal.", "error 504", "status code"),
+    ("The disk on stor-07 failed.", "stor-07", "server name"),
+    ("We rolled back to 8.10.122 last night.", "8.10.122", "version number"),
+    ("See change CHG0041877 for details.", "CHG0041877", "ticket number"),
+    ("Old bookmarks to sts.corp.local stop working.", "sts.corp.local", "web or server address"),
+    ("Run gpupdate /force and restart.", "/force", "command-line option"),
+    ("The job failed with OutOfMemoryException.", "OutOfMemoryException", "code name"),
+    ("The sales_daily_load job failed.", "sales_daily_load", "code name"),
+    ("Delete ~/Library/Caches/Teams to free space.", "~/Library/Caches/Teams", "file path"),
+    ("Your laptop has reservation 10.20.5.41 now.", "10.20.5.41", "network address"),
+])
+def test_token_shapes_say_what_kind_of_thing_they_are(text, term, kind):
+    assert (term, kind) in found(text)
+    finding = next(f for f in check(text).findings if f.term == term)
+    assert finding.kind == "open" and finding.suggestion and finding.explanation
+
+
+@pytest.mark.parametrize("text", [
+    "The fire doors in Building 81A are being replaced.",
+    "The meeting is in room 2.14 at 10:30.",
+    "Line 3 will be down for the planned retool.",
+    "Server rooms stay open 24/7 for contractors.",
+    "The year-end folder is called YE2024.",
+    "Parking spaces will be taken offline each night from 19:00.",
+    "Crews will patch the potholes near the school entrance.",
+])
+def test_place_numbers_and_everyday_senses_are_not_flagged(text):
+    assert found(text) == []
+
+
+def test_technical_words_and_phrases_from_the_table():
+    assert ("daemon", "technical word") in found("We restarted the daemon last night.")
+    assert ("load balancer", "network") not in found("The load balancer failed.")
+    assert ("module", "technical word") in found("The kernel module crashed.")
+    assert found("Check the module handbook before the exam.") == []
+
+
+def test_everyday_words_with_a_technical_lean_need_a_technical_sentence():
+    assert found("The queue at the canteen was long.") == []
+    terms = [t for t, _ in found("The SMTP relay queue on mail-01 is full.")]
+    assert "queue" in terms
+
+
+def test_unknown_product_names_next_to_an_it_cue():
+    assert ("GlobalProtect client", "product name") in found(
+        "Please update the GlobalProtect client before Friday.")
+    assert ("KACE agent", "acronym") not in found("The KACE agent installs updates.")
+    assert found("Please save your Word documents to OneDrive.") == []
+
+
+def test_an_explanation_in_the_text_clears_the_term():
+    assert "cutover" not in [t for t, _ in found(
+        "During the cutover (the weekend when we move to the new system) nothing changes.")]
+    assert found("We will move, or cut over, to the new system on Monday.") == []
+    assert "hypercare" not in [t.lower() for t, _ in found(
+        "Hypercare, meaning an extra support team on hand after go-live, sits on floor 2.")]
+    text = "Traffic passes the network firewall. A firewall is a filter that blocks attacks."
+    assert [t for t, _ in found(text) if "firewall" in t] == []
+
+
+def test_a_jargon_long_form_is_no_explanation():
+    terms = [t for t, _ in found("We are resizing the virtual machines (VM) tonight.")]
+    assert "virtual machines" in terms and "VM" in terms
+    assert found("Our manufacturing execution system (MES) goes live soon.") == [
+        ("goes live", "delivery")] or "MES" not in [t for t, _ in found(
+            "Our manufacturing execution system (MES) goes live soon.")]
+
+
+def test_audience_knows_its_trade_words():
+    text = "GL, AP and AR close on Friday; post your accruals by Thursday."
+    assert {"GL", "AP", "AR"} <= {t for t, _ in found(text)}
+    assert found(text, audience="finance") == []
+    ops = "The MES sends each BOM and the routings to the line."
+    assert found(ops, audience="operations") == []
+    assert found(ops, audience="general")
+    with pytest.raises(AudienceError):
+        check("hello", audience="astronauts")
+
+
+def test_the_opening_line_names_the_audience():
+    assert addressed_audience("Finance team: GL closes on Friday.", DATA_DIR) == "finance"
+    assert addressed_audience("Plant managers: the MES is back.", DATA_DIR) == "operations"
+    assert addressed_audience("The GL closes on Friday.", DATA_DIR) is None
+    assert found("Finance team: GL and AP close on Friday.") == []
+    assert found("Finance team: GL and AP close on Friday.", audience="general")
+
+
+def test_lists_come_from_the_knowledge_folder_given(tmp_path):
+    import shutil
+
+    target = tmp_path / "knowledge"
+    shutil.copytree(DATA_DIR, target / "jargon")
+    with (target / "jargon" / "allowed-acronyms.txt").open("a", encoding="utf-8") as fh:
+        fh.write("\nQXZ\n")
+    assert found("The QXZ report is late.")
+    mine = default_checker(target)
+    assert check("The QXZ report is late.", checker=mine).findings == []
+    # a folder without jargon lists falls back to the repository's
+    assert default_lists(tmp_path / "empty").data_dir == DATA_DIR
