@@ -1,8 +1,13 @@
 """`cio-coach check`: point at the IT jargon in a draft and say what to write instead.
 
-Exit status: 0 clean, 1 something found, 2 bad input. `--jsonl` reads `{"text": ...}`
-per line on stdin and writes one result per line (a bad line gets `{"error": ...}`);
-it exits 0 once the stream is read.
+    cio-coach check "The ERP go-live slipped."      # the draft as an argument
+    cio-coach check notes.txt other.md              # files, with path:line:col
+    echo "..." | cio-coach check                    # piped stdin (or "-")
+    cio-coach check --jsonl < drafts.jsonl          # {"text": ...} per line
+
+Exit status: 0 clean, 1 jargon found, 2 bad input. Style notes (long sentences, passive
+voice) never change it. `--jsonl` writes one result per line; a bad line gets
+`{"error": ..., "line": N}`; it exits 0 once the stream is read.
 """
 
 from __future__ import annotations
@@ -10,12 +15,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from bot.cli._input import InputError, looks_binary, text_argument
 from bot.config import Settings
 
 MAX_DRAFT_BYTES = 1_000_000
 EXIT_CLEAN, EXIT_FOUND = 0, 1
+AUDIENCES = ("general", "finance", "operations", "sales", "executive")
+PASTE_PROMPT = "Paste your draft, then press Ctrl-D (Ctrl-Z and Enter on Windows)."
 
 
 def register(sub) -> None:
@@ -23,22 +31,27 @@ def register(sub) -> None:
         "check", help="check a draft for IT jargon",
         description="Point at every term a non-technical reader would stumble on, say why, "
         "and what to write instead. Exit status 0 clean, 1 jargon found, 2 bad input.")
-    p.add_argument("text", nargs="?", help='the draft, or "-" to read it from stdin')
+    p.add_argument("text", nargs="*", metavar="TEXT|FILE",
+                   help='the draft, one or more files, or "-" for stdin (read when piped)')
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the result as JSON")
     out.add_argument("--jsonl", action="store_true",
                      help='read {"text": ...} per line on stdin, write one JSON result per line')
+    p.add_argument("--audience", choices=AUDIENCES, default=None,
+                   help="who reads the draft (default: the readers its first line names, "
+                        "else general)")
     p.add_argument("--no-team-terms", action="store_true",
                    help="use only the built-in lists, not the terms added with `terms add`")
     p.set_defaults(func=run)
 
 
 def load_checker(settings: Settings, use_team_terms: bool = True):
-    """The built-in lists plus the local team terms (read only if the database exists)."""
+    """The lists of the knowledge folder plus the local team terms (read only if the
+    database exists)."""
     from bot.jargon import default_checker
 
     if not use_team_terms or not settings.db_path.is_file():
-        return default_checker()
+        return default_checker(settings.knowledge_dir)
     from bot.jargon.store import CLI_TEAM, checker_for_path
 
     try:
@@ -46,32 +59,65 @@ def load_checker(settings: Settings, use_team_terms: bool = True):
     except Exception as exc:  # a broken database must not stop the check
         print(f"cio-coach: team terms not loaded ({exc}); using the built-in lists only",
               file=sys.stderr)
-        return default_checker()
+        return default_checker(settings.knowledge_dir)
+
+
+def _drafts(args: argparse.Namespace) -> list[tuple[str | None, str]]:
+    """(file path or None, text) for each draft the arguments name."""
+    given = args.text
+    if not given:
+        if sys.stdin.isatty():
+            print(PASTE_PROMPT, file=sys.stderr, flush=True)
+        given = ["-"]
+    if len(given) == 1 and (given[0] == "-" or not Path(given[0]).is_file()):
+        return [(None, text_argument(given[0], what="the draft", max_bytes=MAX_DRAFT_BYTES))]
+    drafts = []
+    for name in given:
+        path = Path(name)
+        if not path.is_file():
+            raise InputError(f"no such file: {name}")
+        if path.stat().st_size > MAX_DRAFT_BYTES:
+            raise InputError(f"{name} is too long (over 1 MB)")
+        drafts.append((name, _file_text(path)))
+    return drafts
+
+
+def _file_text(path: Path) -> str:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not valid UTF-8 text") from None
+    if looks_binary(text):
+        raise InputError(f"{path} looks like binary data, not text")
+    return text
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    if args.jsonl:
-        if args.text is not None:
-            raise InputError("--jsonl reads drafts from stdin; give no text argument")
-        return run_jsonl(sys.stdin.buffer, sys.stdout,
-                         load_checker(settings, not args.no_team_terms), _model_judge(settings))
-    if args.text is None:
-        raise InputError('give the draft to check, or "-" to read it from stdin')
-    text = text_argument(args.text, what="the draft", max_bytes=MAX_DRAFT_BYTES)
-    from bot.jargon import check, format_text
-
-    report = check(text, checker=load_checker(settings, not args.no_team_terms))
+    checker = load_checker(settings, not args.no_team_terms)
     judge = _model_judge(settings)
-    if judge:
-        report = judge(report)
-    if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False))
-    else:
-        print(format_text(report))
-    return EXIT_FOUND if report.findings else EXIT_CLEAN
+    if args.jsonl:
+        if args.text:
+            raise InputError("--jsonl reads drafts from stdin; give no text argument")
+        return run_jsonl(sys.stdin.buffer, sys.stdout, checker, judge, args.audience)
+    from bot.cli._check_report import render, terminal_style
+    from bot.jargon import check
+
+    style = terminal_style(sys.stdout)
+    found = False
+    for n, (path, text) in enumerate(_drafts(args)):
+        report = check(text, checker=checker, audience=args.audience)
+        if judge:
+            report = judge(report)
+        found = found or bool(report.findings)
+        if args.json:
+            print(json.dumps(report.to_json() | ({"path": path} if path else {}),
+                          ensure_ascii=False))
+        else:
+            print(("\n" if n else "") + render(report, style, path))
+    return EXIT_FOUND if found else EXIT_CLEAN
 
 
-def _draft_from_line(raw: bytes) -> str:
+def _draft_from_line(raw: bytes) -> tuple[str, str | None]:
     if len(raw) > MAX_DRAFT_BYTES:
         raise InputError(f"line is too long (over {MAX_DRAFT_BYTES:,} bytes)")
     try:
@@ -87,7 +133,10 @@ def _draft_from_line(raw: bytes) -> str:
         raise InputError("the draft is empty")
     if looks_binary(text):
         raise InputError("the draft looks like binary data, not text")
-    return text
+    audience = item.get("audience")
+    if audience is not None and audience not in AUDIENCES:
+        raise InputError(f"unknown audience {audience!r}; choose from {', '.join(AUDIENCES)}")
+    return text, audience
 
 
 def _model_judge(settings: Settings):
@@ -99,19 +148,21 @@ def _model_judge(settings: Settings):
     return lambda report: judge_report(report, settings)
 
 
-def run_jsonl(stdin, stdout, checker, judge=None) -> int:
+def run_jsonl(stdin, stdout, checker, judge=None, audience: str | None = None) -> int:
+    """One result per non-blank input line; a line's own "audience" wins over the option."""
     from bot.jargon import check
 
     dumps = json.dumps
     write = stdout.write
-    for raw in stdin:
+    for number, raw in enumerate(stdin, 1):
         if not raw.strip():
             continue
         try:
-            report = check(_draft_from_line(raw), checker=checker)
+            text, own_audience = _draft_from_line(raw)
+            report = check(text, checker=checker, audience=own_audience or audience)
             result = (judge(report) if judge else report).to_json()
         except InputError as exc:
-            result = {"error": str(exc)}
+            result = {"error": str(exc), "line": number}
         write(dumps(result, ensure_ascii=False) + "\n")
     stdout.flush()
     return EXIT_CLEAN

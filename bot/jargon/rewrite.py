@@ -130,7 +130,7 @@ def fits(text: str, finding: Finding, alt: str, next_finding: Finding | None) ->
     if attributive and " " in alt:
         return False  # "the misconfigured load balancer" -> "the set up wrongly ..."
     # "DNS nameservers": half a compound replaced reads worse than none
-    half_compound = next_finding is not None and \
+    half_compound = next_finding is not None and "v" not in next_finding.pos and \
         not text[finding.end:next_finding.start].strip() and substitute(next_finding) is None
     return not half_compound
 
@@ -173,7 +173,8 @@ def safe_rewrite(text: str, findings: list[Finding], sentences: list[tuple[int, 
         held = tuple(sorted({s for f in stuck for s in sentences if s[0] <= f.start < s[1]}))
         numbers = sorted({_sentence_number(sentences, f.start) for f in stuck})
         where = ", ".join(str(n) for n in numbers if n)
-        return Rewrite("", f"no safe rewrite: {_names(stuck)} need your own words"
+        verb = "needs" if len({f.term for f in stuck}) == 1 else "need"
+        return Rewrite("", f"no safe rewrite: {_names(stuck)} {verb} your own words"
                            + (f" (sentence {where})" if where else ""), held)
     candidate = rewrite(text, chosen)
     if candidate == text:
