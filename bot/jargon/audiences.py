@@ -78,19 +78,19 @@ def _readers_pattern(data_dir: Path) -> tuple[re.Pattern[str], dict[str, str]] |
 
 
 def addressed_audience(text: str, data_dir: Path) -> str | None:
-    """The audience whose readers the draft's opening names, if any."""
-    from bot.text import split_sentences
-
-    head = text[:OPENING_CHARS]
-    spans = split_sentences(head)
-    if not spans:
-        return None
+    """The audience whose readers the draft's first sentence names, if any."""
     compiled = _readers_pattern(data_dir)
     if compiled is None:
         return None
     pattern, owner = compiled
-    match = pattern.search(head[:spans[0][1]])
-    return owner[match.group().lower()] if match else None
+    head = text.lstrip()[:OPENING_CHARS]
+    match = pattern.search(head)
+    if not match:
+        return None
+    from bot.text import split_sentences
+
+    first = split_sentences(head)[0]
+    return owner[match.group().lower()] if match.end() <= first[1] else None
 
 
 def resolve_audience(name: str | None, text: str, data_dir: Path) -> Audience:

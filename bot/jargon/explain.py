@@ -31,6 +31,7 @@ THIS_IS_A_RE = re.compile(r"(?:this|that|it|these|they)\s+(?:is|are|means)\s+an?
 ARTICLE_RE = re.compile(r"(?:the|a|an|our)\s+", re.IGNORECASE)
 GLOSS_NOT_START = ("see ", "e.g", "i.e", "for example", "optional", "if ", "or ", "and ")
 MAX_LOOKBACK = 40
+DEFINING_OPENERS = ("this ", "that ", "it ", "these ", "they ")
 
 
 def is_gloss(text: str) -> bool:
@@ -42,21 +43,28 @@ def is_gloss(text: str) -> bool:
 def explained_here(prose: str, start: int, end: int, term: str,
                    next_sentence: str | None) -> bool:
     """Is the term at prose[start:end] explained right there, or by the next sentence?"""
-    gloss = GLOSS_AFTER_RE.match(prose, end)
-    if gloss and is_gloss(gloss.group("gloss")):
+    after = prose[end:end + 2].lstrip()[:1]
+    if after == "(":
+        gloss = GLOSS_AFTER_RE.match(prose, end)
+        if gloss and is_gloss(gloss.group("gloss")):
+            return True
+    if after in (",", "-", "\u2013", "\u2014") and APPOSITION_AFTER_RE.match(prose, end):
         return True
-    if CLAUSE_AFTER_RE.match(prose, end) or APPOSITION_AFTER_RE.match(prose, end):
+    if after in (",", "w", "m", "t", "i") and CLAUSE_AFTER_RE.match(prose, end):
         return True
     before = prose[max(0, start - MAX_LOOKBACK):start]
-    if NAMED_BEFORE_RE.search(before):
+    if ("call" in before or "known" in before) and NAMED_BEFORE_RE.search(before):
         return True
-    if PLAIN_FIRST_RE.search(before) and prose[end:end + 1] == ",":
+    if after == "," and ", or" in before and PLAIN_FIRST_RE.search(before):
         return True
     return next_sentence is not None and defines(next_sentence, term)
 
 
 def defines(sentence: str, term: str) -> bool:
-    """Does `sentence` open by defining `term` ("A firewall is ...", "This is the ...")?"""
+    """Does `sentence` open by defining `term` ("A firewall is ...", "This is a ...")?"""
+    opening = sentence.lstrip()[:len(term) + 6].lower()
+    if term.lower() not in opening and not opening.startswith(DEFINING_OPENERS):
+        return False
     rest = ARTICLE_RE.sub("", sentence.lstrip(), count=1) \
         if ARTICLE_RE.match(sentence.lstrip()) else sentence.lstrip()
     if rest.lower().startswith(term.lower()):

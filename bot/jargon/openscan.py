@@ -6,10 +6,9 @@ does for the reader. The curated lists run first; these only look at words left 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.jargon.findings import Finding
-from bot.jargon.shapes import find_shapes
 from bot.jargon.vocabulary import IT_CUE_NOUNS, UNKNOWN_NAME_ZIPF, Vocabulary
 
 OPEN = "open"
@@ -56,10 +55,17 @@ class Tokens:
     used: list[bool]
     sentence_of: list[int]  # sentence number of each word
     sentences: list[tuple[int, int]]  # character spans, from bot.text.split_sentences
+    _starts: list[int] = field(default_factory=list)
 
     def word_range(self, start: int, end: int) -> range:
-        starts = [s for s, _ in self.spans]
+        starts = self.starts
         return range(bisect_left(starts, start), bisect_right(starts, end - 1))
+
+    @property
+    def starts(self) -> list[int]:
+        if not self._starts:
+            self._starts.extend(s for s, _ in self.spans)
+        return self._starts
 
 
 def open_finding(tokens: Tokens, start: int, end: int, kind: str,
@@ -71,20 +77,15 @@ def open_finding(tokens: Tokens, start: int, end: int, kind: str,
                    entry=term.lower(), category=kind, pos="x")
 
 
+# Shapes that are one thing however many words they hold: paths, addresses, code names.
+# They are taken before the lists, so "Caches" inside a path is not a term of its own.
 UNIT_SHAPES = frozenset(["file path", "web or server address", "program file", "code name",
                          "network address"])
 
 
-def unit_shapes(tokens: Tokens) -> list[tuple[int, int, str]]:
-    """Shapes that are one thing however many words they hold: paths, addresses, code names.
-    They are found before the lists, so "Caches" inside a path is not a term of its own."""
-    return [s for s in find_shapes(tokens.prose) if s[2] in UNIT_SHAPES]
-
-
-def shape_findings(tokens: Tokens, shapes: list[tuple[int, int, str]] | None = None
-                   ) -> list[Finding]:
+def shape_findings(tokens: Tokens, shapes: list[tuple[int, int, str]]) -> list[Finding]:
     found = []
-    for start, end, kind in (find_shapes(tokens.prose) if shapes is None else shapes):
+    for start, end, kind in shapes:
         covered = tokens.word_range(start, end)
         if any(tokens.used[k] for k in covered):
             continue
@@ -98,7 +99,10 @@ def vocabulary_findings(vocab: Vocabulary, tokens: Tokens, joinable) -> list[Fin
     """Two-word technical phrases, then rare technical words, from the table."""
     found = []
     low, used, spans = tokens.low, tokens.used, tokens.spans
+    openers = vocab.phrase_openers
     for k in range(len(low) - 1):
+        if low[k] not in openers:
+            continue
         pair = (low[k], low[k + 1])
         if not used[k] and not used[k + 1] and joinable(k + 1) and (
                 pair in vocab.phrases or _technical_compound(vocab, pair)):
@@ -133,11 +137,10 @@ def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[
     frequencies = word_frequencies()
     words, low, used, spans = tokens.words, tokens.low, tokens.used, tokens.spans
     found = []
-    k = 0
-    while k < len(words):
-        if used[k] or not _unknown_name(words[k], vocab, frequencies) or \
+    after = 0
+    for k in [k for k, w in enumerate(words) if w[0].isupper() and not used[k]]:
+        if k < after or used[k] or not _unknown_name(words[k], vocab, frequencies) or \
                 (k > 0 and low[k - 1] in GREETINGS):
-            k += 1
             continue
         end = k + 1
         while end < len(words) and not used[end] and words[end][:1].isupper() and \
@@ -152,7 +155,7 @@ def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[
                 used[m] = True
             found.append(open_finding(tokens, spans[k][0], spans[last - 1][1], "product name",
                                       uncertain=not (cue or camel)))
-        k = end
+        after = end
     return found
 
 

@@ -6,7 +6,6 @@ away again.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from bot.jargon.acronyms import Definition, find_definitions
@@ -15,13 +14,14 @@ from bot.jargon.explain import explained_here
 from bot.jargon.findings import Finding, Scan
 from bot.jargon.markup import mask
 from bot.jargon.openscan import (
+    UNIT_SHAPES,
     Tokens,
     leaning_findings,
     product_findings,
     shape_findings,
-    unit_shapes,
     vocabulary_findings,
 )
+from bot.jargon.shapes import find_shapes
 from bot.jargon.tokens import JOINABLE_GAP_RE, WORD_RE, normalise_phrase
 from bot.text import split_sentences
 
@@ -37,8 +37,13 @@ MAX_GAP = 4  # characters between the words of a phrase ("go - live", "data\nwar
 
 def _sentence_numbers(spans: list[tuple[int, int]], sentences: list[tuple[int, int]]
                       ) -> list[int]:
-    starts = [s for s, _ in sentences]
-    return [max(0, bisect_right(starts, a) - 1) for a, _ in spans]
+    numbers = []
+    n, last = 0, len(sentences) - 1
+    for start, _ in spans:  # both in text order: one walk
+        while n < last and sentences[n + 1][0] <= start:
+            n += 1
+        numbers.append(n)
+    return numbers
 
 
 def _lower_words(prose: str, words: list[str]) -> list[str]:
@@ -94,7 +99,8 @@ def scan_text(checker: Checker, text: str, audience: Audience | None = None) -> 
     if not tokens.words:
         return scan
     joinable = _joiner(tokens)
-    units = unit_shapes(tokens)
+    shapes = list(find_shapes(tokens.prose))
+    units = [shape for shape in shapes if shape[2] in UNIT_SHAPES]
     findings = shape_findings(tokens, units) if units else []
     matches = [m for m in checker.match_terms(tokens.words, tokens.low, joinable)
                if not any(tokens.used[k] for k in range(m[0], m[1]))]
@@ -104,7 +110,7 @@ def scan_text(checker: Checker, text: str, audience: Audience | None = None) -> 
     definitions = _real_definitions(checker, tokens, matches)
     listed, considered = checker.list_findings(tokens, matches, definitions)
     findings += listed
-    findings += shape_findings(tokens)
+    findings += shape_findings(tokens, shapes)
     findings += checker.acronyms(tokens, definitions)
     findings += vocabulary_findings(checker.vocabulary, tokens, joinable)
     findings = _for_reader(findings, audience)

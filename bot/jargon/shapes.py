@@ -32,28 +32,53 @@ SHAPES: tuple[tuple[str, str], ...] = (
                   r"|\b[A-Z][a-z]+(?:[A-Z][a-z0-9]+){2,}\b"),  # OutOfMemoryException
     ("server name", r"(?<![\w.-])[a-z]{2,}(?:-[a-z]+)*-?\d{1,3}[a-z]?(?![\w-]|\.\w)"),
 )
-SHAPE_RE = re.compile("|".join(f"(?P<g{n}>{pattern})" for n, (_, pattern) in enumerate(SHAPES)))
+# Shapes of one token are tested only on tokens that hold a digit, a slash, an underscore,
+# an inner dot or capital, or open with a dash; the rest of the prose is never looked at.
+CANDIDATE_RE = re.compile(
+    r"(?<![^\s(\[\"'])(?:[^\s,;()\[\]\"']*(?:\d|[/\\_]|\.\w|[a-z][A-Z])[^\s,;()\[\]\"']*"
+    r"|--?[A-Za-z][^\s,;()\[\]\"']*)")
+TRAILING = ".:!?"
+MULTI_WORD = frozenset(["status code", "network port"])
+TOKEN_SHAPES = tuple((kind, re.compile(pattern)) for kind, pattern in SHAPES
+                     if kind not in MULTI_WORD)
+MULTI_WORD_RE = re.compile("|".join(f"(?:{p})" for k, p in SHAPES if k in MULTI_WORD))
+NUMBER_RE = re.compile(r"\b\d{2,5}\b")
 DATE_RE = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")
-KINDS = tuple(kind for kind, _ in SHAPES)
-# cheap test: most drafts hold no character that any shape needs
-SHAPE_HINT_RE = re.compile(r"[/\\_.]\w|\d|\b[A-Z][a-z]+[A-Z]|(?<!\w)-\w")
 # a short lower-case word with digits is often ordinary: "mp3", "a4", "covid19", "x2"
 NOT_SERVER_NAMES = frozenset(["mp3", "mp4", "covid", "a4", "a3", "a5", "b2b", "h1", "h2", "q1",
                               "q2", "q3", "q4", "p1", "p2", "p3", "p4", "iphone"])
 
 
 def find_shapes(prose: str) -> Iterator[tuple[int, int, str]]:
-    if not SHAPE_HINT_RE.search(prose):
-        return
-    for m in SHAPE_RE.finditer(prose):
-        kind = KINDS[int(m.lastgroup[1:])]
-        if (kind == "server name" and _ordinary(m.group())) or \
-                (kind == "version number" and DATE_RE.fullmatch(m.group())):
+    found = []
+    for m in CANDIDATE_RE.finditer(prose):
+        token, start = m.group(), m.start()
+        token = token.rstrip(TRAILING)
+        if not token:
             continue
-        if kind == "command-line option" and m.group().startswith("/") and \
-                _looks_like_fraction(prose, m.start()):
-            continue
-        yield m.start(), m.end(), kind
+        for kind, pattern in TOKEN_SHAPES:
+            hit = pattern.fullmatch(token)
+            if hit and _plausible(kind, token, prose, start):
+                found.append((start, start + len(token), kind))
+                break
+    if NUMBER_RE.search(prose):
+        taken = [(a, b) for a, b, _ in found]
+        for m in MULTI_WORD_RE.finditer(prose):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                kind = "network port" if m.group()[:1] in "UTPp" else "status code"
+                found.append((m.start(), m.end(), kind))
+        found.sort()
+    return iter(found)
+
+
+def _plausible(kind: str, token: str, prose: str, start: int) -> bool:
+    if kind == "server name":
+        return not _ordinary(token)
+    if kind == "version number":
+        return not DATE_RE.fullmatch(token)
+    if kind == "command-line option" and token.startswith("/"):
+        return not _looks_like_fraction(prose, start)
+    return True
 
 
 def _ordinary(word: str) -> bool:

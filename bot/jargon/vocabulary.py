@@ -50,6 +50,12 @@ class Vocabulary:
     product_words: frozenset[str] = frozenset()  # every word of a known name
     technical: frozenset[str] = frozenset()  # every word with a technical lean
     strong: frozenset[str] = frozenset()  # a strong lean, however common in English
+    _openers: frozenset[str] = frozenset()
+
+    @property
+    def phrase_openers(self) -> frozenset[str]:
+        """Words that can open a technical phrase: the only ones worth a pair look-up."""
+        return self._openers
 
     def known_product(self, words: tuple[str, ...]) -> bool:
         return words in self.products or all(w in self.product_words for w in words)
@@ -104,4 +110,5 @@ def load_vocabulary(data_dir: Path) -> Vocabulary:
         rare=frozenset(rare - known), leaning=frozenset(leaning - known),
         phrases=frozenset(p for p in phrases if not (set(p) & allowed)), everyday=everyday,
         products=frozenset(products), product_words=product_words,
-        technical=frozenset(technical - known), strong=frozenset(strong - known))
+        technical=frozenset(technical - known), strong=frozenset(strong - known),
+        _openers=frozenset({a for a, _ in phrases} | (technical - known)))
