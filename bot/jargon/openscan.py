@@ -9,7 +9,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from bot.jargon.findings import Finding
-from bot.jargon.vocabulary import IT_CUE_NOUNS, UNKNOWN_NAME_ZIPF, Vocabulary
+from bot.jargon.vocabulary import COMPONENT_NOUNS, IT_CUE_NOUNS, UNKNOWN_NAME_ZIPF, Vocabulary
 
 OPEN = "open"
 KIND_TEXT = {
@@ -34,6 +34,9 @@ KIND_TEXT = {
                     "say what it does, e.g. 'the file server'"),
     "product name": ("A product name most readers will not know.",
                      "say what it does for the reader, e.g. 'X, the app that ...'"),
+    "product part": ("A technical part of a product: a reader may take 'client' for a "
+                     "customer or 'farm' for a farm.", "say what it is for the reader, e.g. "
+                     "'the Zoom app on your laptop'"),
     "technical word": ("A word of technical writing (it is far more common there than in "
                        "everyday English).", "say what it does for the reader in everyday words"),
     "technical phrase": ("A phrase of technical writing (far more common there than in "
@@ -156,6 +159,25 @@ def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[
             found.append(open_finding(tokens, spans[k][0], spans[last - 1][1], "product name",
                                       uncertain=not (cue or camel)))
         after = end
+    return found
+
+
+def component_findings(vocab: Vocabulary, tokens: Tokens) -> list[Finding]:
+    """A known product's technical part: "Zoom client", "SharePoint 2016 farm"."""
+    words, low, used, spans = tokens.words, tokens.low, tokens.used, tokens.spans
+    found = []
+    for k in [k for k, w in enumerate(words) if w[0].isupper() and not used[k]]:
+        if low[k] not in vocab.product_words or used[k]:
+            continue
+        end = k + 1
+        while end < len(words) and (words[end].isdigit() or low[end] in vocab.product_words) \
+                and not used[end] and end - k < 4:
+            end += 1
+        if end < len(words) and not used[end] and low[end] in COMPONENT_NOUNS and \
+                tokens.sentence_of[end] == tokens.sentence_of[k]:
+            for m in range(k, end + 1):
+                used[m] = True
+            found.append(open_finding(tokens, spans[k][0], spans[end][1], "product part"))
     return found
 
 

@@ -16,6 +16,7 @@ from bot.jargon.markup import mask
 from bot.jargon.openscan import (
     UNIT_SHAPES,
     Tokens,
+    component_findings,
     leaning_findings,
     product_findings,
     shape_findings,
@@ -116,6 +117,7 @@ def scan_text(checker: Checker, text: str, audience: Audience | None = None) -> 
     findings = _for_reader(findings, audience)
     busy = {tokens.sentence_of[tokens.word_range(f.start, f.end).start]
             for f in findings if f.kind != "buzzword"}
+    findings += component_findings(checker.vocabulary, tokens)
     findings += product_findings(checker.vocabulary, tokens, busy)
     findings += leaning_findings(checker.vocabulary, tokens, busy)
     findings = _unexplained(_for_reader(findings, audience), tokens, definitions)

@@ -40,6 +40,13 @@ suite sensor dashboard
 """))
 
 
+# After a name everyone knows, only these make it a technical part of the product: "Zoom
+# client", "Outlook profile", "Exchange 2016 server" (but "Teams channel", "Okta tile").
+COMPONENT_NOUNS = frozenset(_words("""client clients agent agents gateway server servers profile
+profiles driver drivers plugin plugins connector connectors engine script scripts module
+trigger triggers tenant cluster instance instances appliance hybrid farm relay"""))
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     rare: frozenset[str] = frozenset()
