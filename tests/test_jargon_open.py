@@ -114,3 +114,38 @@ def test_lists_come_from_the_knowledge_folder_given(tmp_path):
     assert check("The QXZ report is late.", checker=mine).findings == []
     # a folder without jargon lists falls back to the repository's
     assert default_lists(tmp_path / "empty").data_dir == DATA_DIR
+
+
+def test_a_next_sentence_that_says_what_it_does_explains_a_product():
+    text = ("IT will turn on BitLocker on every laptop. BitLocker scrambles the contents of "
+            "the drive so nobody can read your files if the laptop is stolen.")
+    assert found(text) == []
+    assert ("BitLocker", "product name") in found("IT will turn on BitLocker on every laptop.")
+    assert found("The VPN was down. The VPN was the problem.")
+
+
+def test_every_offered_rewrite_checks_clean_of_high_severity_findings():
+    import json
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data"
+    rows = [json.loads(line) for path in sorted(data.glob("drafts_*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    offered = 0
+    for row in rows:
+        report = check(row["text"])
+        if report.rewrite:
+            offered += 1
+            again = check(report.rewrite)
+            assert not [f.term for f in again.findings if f.severity == "high"], row["id"]
+        else:
+            assert report.rewrite_note, row["id"]
+    assert offered >= 10
+
+
+def test_no_alternative_is_itself_flagged():
+    checker = default_checker()
+    lists = default_lists()
+    flagged = [(t.term, t.suggestion) for t in (*lists.terms, *lists.buzzwords)
+               if t.suggestion and checker.scan(t.suggestion).findings]
+    assert flagged == []

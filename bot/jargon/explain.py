@@ -26,6 +26,9 @@ PLAIN_FIRST_RE = re.compile(r"\b[a-z]+,\s+or\s+$")
 DEFINES_RE = re.compile(r"\s*(?:(?:this|that|it|these|they)\s+(?:is|are|means)|"
                         r"(?:is|are|means|refers\s+to)\s+(?:the|a|an|when|how|what))\b",
                         re.IGNORECASE)
+# "BitLocker scrambles the contents of the drive so that ...": says what it does
+DOES_RE = re.compile(r"\s+(?:(?!was\b|has\b|does\b)[a-z]+s|lets|keeps|makes)\s+"
+                     r"(?:the|your|our|a|an|every|all|you)\b")
 THIS_IS_A_RE = re.compile(r"(?:this|that|it|these|they)\s+(?:is|are|means)\s+an?\s",
                           re.IGNORECASE)
 ARTICLE_RE = re.compile(r"(?:the|a|an|our)\s+", re.IGNORECASE)
@@ -68,6 +71,6 @@ def defines(sentence: str, term: str) -> bool:
     rest = ARTICLE_RE.sub("", sentence.lstrip(), count=1) \
         if ARTICLE_RE.match(sentence.lstrip()) else sentence.lstrip()
     if rest.lower().startswith(term.lower()):
-        return bool(DEFINES_RE.match(rest, len(term)))
+        return bool(DEFINES_RE.match(rest, len(term)) or DOES_RE.match(rest, len(term)))
     # "This is a ..." defines; "This is the second time ..." does not
     return bool(THIS_IS_A_RE.match(rest))
