@@ -149,3 +149,16 @@ def test_no_alternative_is_itself_flagged():
     flagged = [(t.term, t.suggestion) for t in (*lists.terms, *lists.buzzwords)
                if t.suggestion and checker.scan(t.suggestion).findings]
     assert flagged == []
+
+
+def test_an_explanation_in_jargon_or_a_list_explains_nothing():
+    text = "Most of it is in ~/Library/Caches/Teams2, which is cache left by the old app."
+    assert {"~/Library/Caches/Teams2", "cache"} <= {t for t, _ in found(text)}
+    listed = "We look after the servers, the storage arrays, the backup jobs that run nightly."
+    assert "storage arrays" in [t for t, _ in found(listed)]
+
+
+def test_everyday_words_take_their_it_sense_next_to_sure_jargon():
+    assert "host" in [t for t, _ in found("One of the Ceph OSDs on host stor-07 failed.")]
+    assert found("Our host will meet the guests at the event.") == []
+    assert found("Please join the queue at the canteen.") == []

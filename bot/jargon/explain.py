@@ -34,6 +34,9 @@ THIS_IS_A_RE = re.compile(r"(?:this|that|it|these|they)\s+(?:is|are|means)\s+an?
 ARTICLE_RE = re.compile(r"(?:the|a|an|our)\s+", re.IGNORECASE)
 GLOSS_NOT_START = ("see ", "e.g", "i.e", "for example", "optional", "if ", "or ", "and ")
 MAX_LOOKBACK = 40
+CLAUSE_STOP_RE = re.compile(r"[,;:.!?)\n]")
+# "the servers, the storage arrays, the backup jobs that ...": a list, not an apposition
+LIST_ITEM_RE = re.compile(r",\s+(?:the\s+|our\s+|a\s+|an\s+)?[\w-]*\s*$")
 DEFINING_OPENERS = ("this ", "that ", "it ", "these ", "they ")
 
 
@@ -43,24 +46,38 @@ def is_gloss(text: str) -> bool:
         and words[0].lower().strip(",;:") not in CLAUSE_STARTS
 
 
-def explained_here(prose: str, start: int, end: int, term: str,
-                   next_sentence: str | None) -> bool:
-    """Is the term at prose[start:end] explained right there, or by the next sentence?"""
+def explanation(prose: str, start: int, end: int,
+                next_sentence: tuple[int, int] | None) -> tuple[int, int] | None:
+    """Where the term at prose[start:end] is explained (the span of the explaining words,
+    empty when they come before it), or None. The caller checks that the explaining words
+    are plain: an explanation in jargon explains nothing."""
+    term = prose[start:end]
     after = prose[end:end + 2].lstrip()[:1]
     if after == "(":
         gloss = GLOSS_AFTER_RE.match(prose, end)
         if gloss and is_gloss(gloss.group("gloss")):
-            return True
-    if after in (",", "-", "\u2013", "\u2014") and APPOSITION_AFTER_RE.match(prose, end):
-        return True
-    if after in (",", "w", "m", "t", "i") and CLAUSE_AFTER_RE.match(prose, end):
-        return True
+            return gloss.span()
+    if after in (",", "-", "\u2013", "\u2014") and not LIST_ITEM_RE.search(prose, 0, start):
+        apposition = APPOSITION_AFTER_RE.match(prose, end)
+        if apposition:
+            return end, _clause_end(prose, apposition.end())
+    if after in (",", "w", "m", "t", "i"):
+        clause = CLAUSE_AFTER_RE.match(prose, end)
+        if clause:
+            return end, _clause_end(prose, clause.end())
     before = prose[max(0, start - MAX_LOOKBACK):start]
     if ("call" in before or "known" in before) and NAMED_BEFORE_RE.search(before):
-        return True
+        return start, start
     if after == "," and ", or" in before and PLAIN_FIRST_RE.search(before):
-        return True
-    return next_sentence is not None and defines(next_sentence, term)
+        return start, start
+    if next_sentence is not None and defines(prose[next_sentence[0]:next_sentence[1]], term):
+        return next_sentence
+    return None
+
+
+def _clause_end(prose: str, at: int) -> int:
+    stop = CLAUSE_STOP_RE.search(prose, at)
+    return stop.start() if stop else len(prose)
 
 
 def defines(sentence: str, term: str) -> bool:

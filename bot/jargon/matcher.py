@@ -137,9 +137,12 @@ class Checker:
         return scan_text(self, text, audience)
 
     def list_findings(self, tokens: Tokens, matches: list[tuple[int, int, Form]],
-                      definitions: list[Definition]) -> tuple[list[Finding], list[Finding]]:
-        """(findings, considered) for the list matches; terms with an everyday sense are
-        decided by their context, and "considered" holds those dropped on weak evidence."""
+                      definitions: list[Definition]
+                      ) -> tuple[list[Finding], list[Finding], list[Finding]]:
+        """(findings, considered, pending) for the list matches. Terms with an everyday
+        sense are decided by their context cues; "considered" holds those dropped on weak
+        evidence, "pending" those no cue decided and whose default is the everyday sense:
+        the sentence around them decides (`scanner`)."""
         words, spans, text = tokens.words, tokens.spans, tokens.text
         defined = {d.acronym for d in definitions}
         in_definition = _Spans([(d.start, d.end) for d in definitions]).covers
@@ -149,6 +152,7 @@ class Checker:
                                          or (j - i == 1 and _acronym_core(words[i]) in defined))}
         findings: list[Finding] = []
         considered: list[Finding] = []
+        pending: list[Finding] = []
         for i, j, form in matches:
             if form.term.term in explained:
                 continue
@@ -158,8 +162,19 @@ class Checker:
                 continue
             lo, hi = _sentence_window(tokens.sentence_of, i, j)
             keep, finding.uncertain = self._decide(form, i, j, words, tokens.low, lo, hi)
-            (findings if keep else considered).append(finding)
-        return findings, considered
+            if keep:
+                findings.append(finding)
+            elif finding.uncertain and self._undecided(form, tokens.low, i, j, lo, hi):
+                pending.append(finding)
+            else:
+                considered.append(finding)
+        return findings, considered, pending
+
+    def _undecided(self, form: Form, low: list[str], i: int, j: int, lo: int, hi: int) -> bool:
+        """Did no cue speak for either sense (so the default alone dropped it)?"""
+        cues = self.cues_of.get(form.term.term)
+        return cues is None or (not cues.strong(low, lo, i, j, hi)
+                                and not cues.weak(low[lo:i] + low[j:hi]))
 
     def match_terms(self, words: list[str], low: list[str],
                      joinable: Callable[[int], bool]) -> list[tuple[int, int, Form]]:
@@ -217,6 +232,8 @@ class Checker:
             "", *self.allowed)
         if cues is None:
             return acronym_before or form.term.sense == "tech", not acronym_before
+        if not cues:
+            return form.term.sense == "tech", True
         strong = cues.strong(low, lo, i, j, hi) + acronym_before
         if strong:
             return strong > 0, False

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.jargon.acronyms import Definition, find_definitions
 from bot.jargon.audiences import Audience
-from bot.jargon.explain import explained_here
+from bot.jargon.explain import explanation
 from bot.jargon.findings import Finding, Scan
 from bot.jargon.markup import mask
 from bot.jargon.openscan import (
@@ -33,6 +33,8 @@ MARKUP_HINT_RE = re.compile(r"[`<@]|:[a-z0-9_+'-]+:|://|www\.", re.I)
 DEFINITION_HINT_RE = re.compile(r"\(|stands for|means|short for|abbreviation|\bor\s+[A-Z]")
 EXPLANATION_HINT_RE = re.compile(r"[(,\u2013\u2014]|known as|called|\bis\b|\bare\b|means",
                                  re.I)
+EXPLANATION_HEAD = 4
+NEAR_WORDS = 6  # a sure technical finding this close decides an everyday word's sense
 MAX_GAP = 4  # characters between the words of a phrase ("go - live", "data\nwarehouse")
 
 
@@ -109,7 +111,7 @@ def scan_text(checker: Checker, text: str, audience: Audience | None = None) -> 
         for k in range(i, j):
             tokens.used[k] = True
     definitions = _real_definitions(checker, tokens, matches)
-    listed, considered = checker.list_findings(tokens, matches, definitions)
+    listed, considered, pending = checker.list_findings(tokens, matches, definitions)
     findings += listed
     findings += shape_findings(tokens, shapes)
     findings += checker.acronyms(tokens, definitions)
@@ -117,6 +119,16 @@ def scan_text(checker: Checker, text: str, audience: Audience | None = None) -> 
     findings = _for_reader(findings, audience)
     busy = {tokens.sentence_of[tokens.word_range(f.start, f.end).start]
             for f in findings if f.kind != "buzzword"}
+    # an everyday word no cue decided is technical in a sentence that is technical already
+    # (on firm evidence: a sure finding that is not a buzzword)
+    sure = [tokens.word_range(f.start, f.end).start for f in findings
+            if f.kind != "buzzword" and not f.uncertain]
+    for finding in _for_reader(pending, audience):
+        at = tokens.word_range(finding.start, finding.end).start
+        revive = finding.kind != "buzzword" and finding.severity != "low" and any(
+            abs(k - at) <= NEAR_WORDS and tokens.sentence_of[k] == tokens.sentence_of[at]
+            for k in sure)
+        (findings if revive else considered).append(finding)
     findings += component_findings(checker.vocabulary, tokens)
     findings += product_findings(checker.vocabulary, tokens, busy)
     findings += leaning_findings(checker.vocabulary, tokens, busy)
@@ -138,9 +150,21 @@ def _key(finding: Finding) -> str:
     return " ".join(normalise_phrase(finding.entry or finding.term))
 
 
+def _head_end(tokens: Tokens, span: tuple[int, int]) -> int:
+    """End of the first EXPLANATION_HEAD words of an explanation: the words that say what
+    the thing is ("which is *cache* left by ..."). Jargon there explains nothing; a term
+    further on ("... on hand after go-live") is a detail."""
+    words = tokens.word_range(span[0], span[1])
+    if not words:
+        return span[1]
+    last = words[min(len(words), EXPLANATION_HEAD + 2) - 1]  # "which is" / "meaning a"
+    return min(span[1], tokens.spans[last][1])
+
+
 def _unexplained(findings: list[Finding], tokens: Tokens,
                  definitions: list[Definition]) -> list[Finding]:
-    """Drop every finding of a term the writer explains somewhere in the text."""
+    """Drop every finding of a term the writer explains somewhere in the text in plain
+    words (an explanation that holds other jargon explains nothing)."""
     if not findings or not EXPLANATION_HINT_RE.search(tokens.prose):
         return findings
     sentences = tokens.sentences
@@ -148,9 +172,14 @@ def _unexplained(findings: list[Finding], tokens: Tokens,
     for f in findings:
         number = tokens.sentence_of[tokens.word_range(f.start, f.end).start]
         following = sentences[number + 1] if number + 1 < len(sentences) else None
-        nxt = tokens.prose[following[0]:following[1]] if following else None
-        if explained_here(tokens.prose, f.start, f.end, tokens.prose[f.start:f.end], nxt):
-            explained.add(_key(f))
+        span = explanation(tokens.prose, f.start, f.end, following)
+        if span is None:
+            continue
+        key = _key(f)
+        head = _head_end(tokens, span)
+        if not any(span[0] <= g.start < head and _key(g) != key and g.severity != "low"
+                   for g in findings):
+            explained.add(key)
     for d in definitions:  # an acronym whose long form is explained is explained too
         inside = [_key(f) for f in findings if d.start <= f.start and f.end <= d.end]
         if inside and all(k in explained for k in inside):

@@ -42,6 +42,10 @@ class CueSet:
         self.prev_sizes = sorted({len(k) for k in self.prev})
         self.next_sizes = sorted({len(k) for k in self.next})
 
+    def __bool__(self) -> bool:
+        return bool(self.prev or self.next or self.prev_prefix or self.next_prefix
+                    or self.near_words or any(self.near_prefix.values()) or self.near_phrases)
+
     def strong(self, low: list[str], lo: int, i: int, j: int, hi: int) -> int:
         """Positive: technical, negative: everyday, 0: undecided."""
         score = 0
