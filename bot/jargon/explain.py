@@ -57,7 +57,8 @@ def explanation(prose: str, start: int, end: int,
         gloss = GLOSS_AFTER_RE.match(prose, end)
         if gloss and is_gloss(gloss.group("gloss")):
             return gloss.span()
-    if after in (",", "-", "\u2013", "\u2014") and not LIST_ITEM_RE.search(prose, 0, start):
+    if after in (",", "-", "\u2013", "\u2014") and \
+            not LIST_ITEM_RE.search(prose, max(0, start - MAX_LOOKBACK), start):
         apposition = APPOSITION_AFTER_RE.match(prose, end)
         if apposition:
             return end, _clause_end(prose, apposition.end())

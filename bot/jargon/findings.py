@@ -39,4 +39,5 @@ class Scan:
     findings: list[Finding] = field(default_factory=list)
     considered: list[Finding] = field(default_factory=list)  # dropped on weak evidence
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    sentence_words: list[int] = field(default_factory=list)  # words in each sentence
     audience: str = "general"

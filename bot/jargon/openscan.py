@@ -103,16 +103,16 @@ def vocabulary_findings(vocab: Vocabulary, tokens: Tokens, joinable) -> list[Fin
     found = []
     low, used, spans = tokens.low, tokens.used, tokens.spans
     openers = vocab.phrase_openers
-    for k in range(len(low) - 1):
-        if low[k] not in openers:
-            continue
+    present = set(low)
+    for k in [k for k in range(len(low) - 1) if low[k] in openers] if present & openers else []:
         pair = (low[k], low[k + 1])
         if not used[k] and not used[k + 1] and joinable(k + 1) and (
                 pair in vocab.phrases or _technical_compound(vocab, pair)):
             used[k] = used[k + 1] = True
             found.append(open_finding(tokens, spans[k][0], spans[k + 1][1], "technical phrase"))
-    for k, word in enumerate(low):
-        if not used[k] and word in vocab.rare:
+    rare = present & vocab.rare
+    for k, word in enumerate(low) if rare else ():
+        if not used[k] and word in rare:
             used[k] = True
             found.append(open_finding(tokens, spans[k][0], spans[k][1], "technical word"))
     return found
@@ -166,6 +166,8 @@ def component_findings(vocab: Vocabulary, tokens: Tokens) -> list[Finding]:
     """A known product's technical part: "Zoom client", "SharePoint 2016 farm"."""
     words, low, used, spans = tokens.words, tokens.low, tokens.used, tokens.spans
     found = []
+    if not vocab.product_words.intersection(low):
+        return found
     for k in [k for k, w in enumerate(words) if w[0].isupper() and not used[k]]:
         if low[k] not in vocab.product_words or used[k]:
             continue
@@ -184,6 +186,8 @@ def component_findings(vocab: Vocabulary, tokens: Tokens) -> list[Finding]:
 def leaning_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[Finding]:
     """Everyday words with a technical lean, in a sentence that is technical already."""
     found = []
+    if not busy or not vocab.leaning.intersection(tokens.low):
+        return found
     for k, word in enumerate(tokens.low):
         if not tokens.used[k] and word in vocab.leaning and tokens.sentence_of[k] in busy:
             tokens.used[k] = True

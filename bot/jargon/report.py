@@ -91,7 +91,8 @@ def build_report(scan: Scan, checker=None) -> Report:
     report = Report(text=scan.text, findings=scan.findings, density=0.0,
                     grade=fk_grade(scan.prose, scan.sentences), rewrite="", words=scan.words,
                     considered=scan.considered, note=note,
-                    style=style_notes(scan.prose, scan.sentences), audience=audience,
+                    style=style_notes(scan.prose, scan.sentences, scan.sentence_words),
+                    audience=audience,
                     sentences=scan.sentences, recheck=recheck)
     return _finish(report)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.jargon.findings import Finding
 from bot.jargon.tokens import inflect_word
@@ -163,6 +163,16 @@ def _key(finding: Finding) -> str:
     return (finding.entry or finding.term).lower()
 
 
+def _changed_sentences(text: str, chosen: list[Finding],
+                       sentences: list[tuple[int, int]]) -> str:
+    """The rewritten sentences alone, one a line: the others were checked with the draft."""
+    changed = sorted({s for f in chosen for s in sentences if s[0] <= f.start < s[1]})
+    return "\n".join(
+        rewrite(text[a:b], [replace(f, start=f.start - a, end=f.end - a)
+                            for f in chosen if a <= f.start < b])
+        for a, b in changed)
+
+
 def safe_rewrite(text: str, findings: list[Finding], sentences: list[tuple[int, int]],
                  recheck: Callable[[str], list[Finding]] | None) -> Rewrite:
     """The draft with plain alternatives, offered only if it checks clean of high findings."""
@@ -182,7 +192,8 @@ def safe_rewrite(text: str, findings: list[Finding], sentences: list[tuple[int, 
                            "explain them in your own words")
     if recheck is not None:
         known = {_key(f) for f in findings}
-        left = [f for f in recheck(candidate) if f.severity == "high" or _key(f) not in known]
+        probe = _changed_sentences(text, chosen, sentences) or candidate
+        left = [f for f in recheck(probe) if f.severity == "high" or _key(f) not in known]
         if left:
             return Rewrite("", f"no safe rewrite: the plain version would still hold "
                                f"{_names(left)}")

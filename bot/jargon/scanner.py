@@ -29,10 +29,14 @@ from bot.text import split_sentences
 if TYPE_CHECKING:
     from bot.jargon.matcher import Checker
 
-MARKUP_HINT_RE = re.compile(r"[`<@]|:[a-z0-9_+'-]+:|://|www\.", re.I)
-DEFINITION_HINT_RE = re.compile(r"\(|stands for|means|short for|abbreviation|\bor\s+[A-Z]")
-EXPLANATION_HINT_RE = re.compile(r"[(,\u2013\u2014]|known as|called|\bis\b|\bare\b|means",
-                                 re.I)
+EMOJI_HINT_RE = re.compile(r":[a-z0-9_+'-]+:", re.I)
+DEFINITION_HINTS = ("(", "stands for", "means", "short for", "abbreviation", " or ")
+
+
+def _has_markup(text: str) -> bool:
+    """Cheap test that lets most drafts skip the markup mask."""
+    return "`" in text or "<" in text or "@" in text or "://" in text or "www." in text \
+        or ("WWW." in text) or (":" in text and EMOJI_HINT_RE.search(text) is not None)
 EXPLANATION_HEAD = 4
 NEAR_WORDS = 6  # a sure technical finding this close decides an everyday word's sense
 MAX_GAP = 4  # characters between the words of a phrase ("go - live", "data\nwarehouse")
@@ -59,7 +63,7 @@ def _lower_words(prose: str, words: list[str]) -> list[str]:
 
 
 def tokenise(text: str) -> Tokens:
-    prose = mask(text) if MARKUP_HINT_RE.search(text) else text
+    prose = mask(text) if _has_markup(text) else text
     spans = [m.span() for m in WORD_RE.finditer(prose)]
     words = [prose[a:b] for a, b in spans]
     sentences = split_sentences(prose) if words else []
@@ -80,7 +84,7 @@ def _joiner(tokens: Tokens):
 
 def _real_definitions(checker: Checker, tokens: Tokens, matches) -> list[Definition]:
     """Definitions whose long form is plain: "virtual machines (VM)" explains nothing."""
-    if not DEFINITION_HINT_RE.search(tokens.prose):
+    if not any(hint in tokens.prose for hint in DEFINITION_HINTS):
         return []
     kept = []
     for d in find_definitions(tokens.prose):
@@ -102,7 +106,7 @@ def scan_text(checker: Checker, text: str, audience: Audience | None = None) -> 
     if not tokens.words:
         return scan
     joinable = _joiner(tokens)
-    shapes = list(find_shapes(tokens.prose))
+    shapes = find_shapes(tokens.prose)
     units = [shape for shape in shapes if shape[2] in UNIT_SHAPES]
     findings = shape_findings(tokens, units) if units else []
     matches = [m for m in checker.match_terms(tokens.words, tokens.low, joinable)
@@ -135,6 +139,10 @@ def scan_text(checker: Checker, text: str, audience: Audience | None = None) -> 
     findings = _unexplained(_for_reader(findings, audience), tokens, definitions)
     findings.sort(key=lambda f: (f.start, f.end))
     scan.findings = findings
+    counts = [0] * len(tokens.sentences)
+    for number in tokens.sentence_of:
+        counts[number] += 1
+    scan.sentence_words = counts
     scan.considered = _for_reader(considered, audience)
     scan.audience = audience.name if audience else "general"
     return scan
@@ -165,7 +173,7 @@ def _unexplained(findings: list[Finding], tokens: Tokens,
                  definitions: list[Definition]) -> list[Finding]:
     """Drop every finding of a term the writer explains somewhere in the text in plain
     words (an explanation that holds other jargon explains nothing)."""
-    if not findings or not EXPLANATION_HINT_RE.search(tokens.prose):
+    if not findings:
         return findings
     sentences = tokens.sentences
     explained: set[str] = set()

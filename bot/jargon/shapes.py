@@ -8,7 +8,6 @@ codes. No list can name them all; their form says what kind of thing they are.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 # Order matters: the first alternative that matches at a position wins.
 SHAPES: tuple[tuple[str, str], ...] = (
@@ -33,42 +32,59 @@ SHAPES: tuple[tuple[str, str], ...] = (
     ("server name", r"(?<![\w.-])[a-z]{2,}(?:-[a-z]+)*-?\d{1,3}[a-z]?(?![\w-]|\.\w)"),
 )
 # Shapes of one token are tested only on tokens that hold a digit, a slash, an underscore,
-# an inner dot or capital, or open with a dash; the rest of the prose is never looked at.
-CANDIDATE_RE = re.compile(
-    r"(?<![^\s(\[\"'])(?:[^\s,;()\[\]\"']*(?:\d|[/\\_]|\.\w|[a-z][A-Z])[^\s,;()\[\]\"']*"
-    r"|--?[A-Za-z][^\s,;()\[\]\"']*)")
+# an inner dot or capital, or open with a dash: a cheap search finds those characters and
+# the token around each is cut out by hand; the rest of the prose is never looked at.
+TRIGGER_RE = re.compile(r"[\d/\\_]|\.\w|[a-z][A-Z]|(?<!\S)-")
+DELIMITERS = frozenset(" \t\n\r\f\v\u00a0,;()[]\"'")
 TRAILING = ".:!?"
 MULTI_WORD = frozenset(["status code", "network port"])
 TOKEN_SHAPES = tuple((kind, re.compile(pattern)) for kind, pattern in SHAPES
                      if kind not in MULTI_WORD)
 MULTI_WORD_RE = re.compile("|".join(f"(?:{p})" for k, p in SHAPES if k in MULTI_WORD))
-NUMBER_RE = re.compile(r"\b\d{2,5}\b")
+MULTI_WORD_TRIGGERS = ("error", "code", "status", "response", "http", "udp", "tcp", "port")
 DATE_RE = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")
 # a short lower-case word with digits is often ordinary: "mp3", "a4", "covid19", "x2"
 NOT_SERVER_NAMES = frozenset(["mp3", "mp4", "covid", "a4", "a3", "a5", "b2b", "h1", "h2", "q1",
                               "q2", "q3", "q4", "p1", "p2", "p3", "p4", "iphone"])
 
 
-def find_shapes(prose: str) -> Iterator[tuple[int, int, str]]:
+def _tokens(prose: str) -> list[tuple[int, str]]:
+    """(start, token) of every whitespace-delimited token holding a trigger character."""
+    out = []
+    end = -1
+    n = len(prose)
+    for m in TRIGGER_RE.finditer(prose):
+        if m.start() < end:
+            continue
+        start = m.start()
+        while start > 0 and prose[start - 1] not in DELIMITERS:
+            start -= 1
+        end = m.end()
+        while end < n and prose[end] not in DELIMITERS:
+            end += 1
+        out.append((start, prose[start:end]))
+    return out
+
+
+def find_shapes(prose: str) -> list[tuple[int, int, str]]:
     found = []
-    for m in CANDIDATE_RE.finditer(prose):
-        token, start = m.group(), m.start()
-        token = token.rstrip(TRAILING)
+    for start, raw in _tokens(prose):
+        token = raw.rstrip(TRAILING)
         if not token:
             continue
         for kind, pattern in TOKEN_SHAPES:
-            hit = pattern.fullmatch(token)
-            if hit and _plausible(kind, token, prose, start):
+            if pattern.fullmatch(token) and _plausible(kind, token, prose, start):
                 found.append((start, start + len(token), kind))
                 break
-    if NUMBER_RE.search(prose):
+    low = prose.lower()
+    if any(word in low for word in MULTI_WORD_TRIGGERS):
         taken = [(a, b) for a, b, _ in found]
         for m in MULTI_WORD_RE.finditer(prose):
             if not any(a < m.end() and m.start() < b for a, b in taken):
                 kind = "network port" if m.group()[:1] in "UTPp" else "status code"
                 found.append((m.start(), m.end(), kind))
         found.sort()
-    return iter(found)
+    return found
 
 
 def _plausible(kind: str, token: str, prose: str, start: int) -> bool:
