@@ -8,12 +8,11 @@ audience given, a first sentence that addresses known readers ("Finance team: ..
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from bot.jargon.tokens import normalise_phrase
+from bot.jargon.tokens import WORD_RE, normalise_phrase
 
 GENERAL = "general"
 AUDIENCES = ("general", "finance", "operations", "sales", "executive")
@@ -66,31 +65,32 @@ def load_audiences(data_dir: Path) -> dict[str, Audience]:
 
 
 @cache
-def _readers_pattern(data_dir: Path) -> tuple[re.Pattern[str], dict[str, str]] | None:
-    owner = {reader: a.name for a in load_audiences(data_dir).values() for reader in a.readers}
-    if not owner:
-        return None
-    alternatives = "|".join(
-        rf"(?<![\s\S]){re.escape(r[1:])}" if r.startswith("^") else re.escape(r)
-        for r in sorted(owner, key=len, reverse=True))
-    owner.update({r[1:]: name for r, name in list(owner.items()) if r.startswith("^")})
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE), owner
+def _readers_index(data_dir: Path) -> dict[str, list[tuple[tuple[str, ...], bool, str]]]:
+    """First word -> (words of the reader phrase, only as the draft's first word, audience)."""
+    index: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
+    for audience in load_audiences(data_dir).values():
+        for reader in audience.readers:
+            words = normalise_phrase(reader.lstrip("^"))
+            if words:
+                index.setdefault(words[0], []).append(
+                    (words, reader.startswith("^"), audience.name))
+    return index
 
 
 def addressed_audience(text: str, data_dir: Path) -> str | None:
     """The audience whose readers the draft's first sentence names, if any."""
-    compiled = _readers_pattern(data_dir)
-    if compiled is None:
-        return None
-    pattern, owner = compiled
+    index = _readers_index(data_dir)
     head = text.lstrip()[:OPENING_CHARS]
-    match = pattern.search(head)
-    if not match:
-        return None
-    from bot.text import split_sentences
+    found = [m for m in WORD_RE.finditer(head.lower())] if index else []
+    words = [m.group() for m in found]
+    for k, word in enumerate(words):
+        for phrase, first_only, name in index.get(word, ()):
+            if words[k:k + len(phrase)] == list(phrase) and (k == 0 or not first_only):
+                from bot.text import split_sentences
 
-    first = split_sentences(head)[0]
-    return owner[match.group().lower()] if match.end() <= first[1] else None
+                first = split_sentences(head)[0]
+                return name if found[k + len(phrase) - 1].end() <= first[1] else None
+    return None
 
 
 def resolve_audience(name: str | None, text: str, data_dir: Path) -> Audience:
