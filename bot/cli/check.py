@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from bot.config import Settings
 MAX_DRAFT_BYTES = 1_000_000
 EXIT_CLEAN, EXIT_FOUND = 0, 1
 AUDIENCES = ("general", "finance", "operations", "sales", "executive")
+CONTROL_CHAR_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # only these can make text binary
 PASTE_PROMPT = "Paste your draft, then press Ctrl-D (Ctrl-Z and Enter on Windows)."
 
 
@@ -131,7 +133,7 @@ def _draft_from_line(raw: bytes) -> tuple[str, str | None]:
     text = item["text"]
     if not text.strip():
         raise InputError("the draft is empty")
-    if looks_binary(text):
+    if CONTROL_CHAR_RE.search(text) and looks_binary(text):
         raise InputError("the draft looks like binary data, not text")
     audience = item.get("audience")
     if audience is not None and audience not in AUDIENCES:

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from bot.config import DEFAULT_KNOWLEDGE_DIR
-from bot.jargon.audiences import AUDIENCES, AudienceError, resolve_audience
+from bot.jargon.audiences import AUDIENCES, AudienceError
 from bot.jargon.findings import Finding
 from bot.jargon.matcher import Checker
 from bot.jargon.report import Report, build_report, format_text
@@ -36,5 +36,4 @@ def check(text: str, *, checker: Checker | None = None, audience: str | None = N
     the readers the opening line names, else general). Raises AudienceError for an
     unknown audience."""
     checker = checker or default_checker()
-    reader = resolve_audience(audience, text, checker.lists.data_dir)
-    return build_report(checker.scan(text, reader), checker)
+    return build_report(checker.scan(text, audience), checker)

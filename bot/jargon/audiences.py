@@ -17,6 +17,7 @@ from bot.jargon.tokens import WORD_RE, normalise_phrase
 GENERAL = "general"
 AUDIENCES = ("general", "finance", "operations", "sales", "executive")
 OPENING_CHARS = 160  # the greeting or title that names the readers sits at the start
+OPENING_WORDS = 30
 
 
 class AudienceError(ValueError):
@@ -77,27 +78,36 @@ def _readers_index(data_dir: Path) -> dict[str, list[tuple[tuple[str, ...], bool
     return index
 
 
-def addressed_audience(text: str, data_dir: Path) -> str | None:
-    """The audience whose readers the draft's first sentence names, if any."""
+def addressed_in(first_words: list[str], data_dir: Path) -> str | None:
+    """The audience whose readers these words (the draft's first sentence, lower case)
+    name, if any."""
     index = _readers_index(data_dir)
-    head = text.lstrip()[:OPENING_CHARS]
-    found = [m for m in WORD_RE.finditer(head.lower())] if index else []
-    words = [m.group() for m in found]
-    for k, word in enumerate(words):
+    for k, word in enumerate(first_words[:OPENING_WORDS]):
         for phrase, first_only, name in index.get(word, ()):
-            if words[k:k + len(phrase)] == list(phrase) and (k == 0 or not first_only):
-                from bot.text import split_sentences
-
-                first = split_sentences(head)[0]
-                return name if found[k + len(phrase) - 1].end() <= first[1] else None
+            if tuple(first_words[k:k + len(phrase)]) == phrase and (k == 0 or not first_only):
+                return name
     return None
 
 
-def resolve_audience(name: str | None, text: str, data_dir: Path) -> Audience:
-    """The audience asked for, else the one the opening addresses, else `general`."""
+def addressed_audience(text: str, data_dir: Path) -> str | None:
+    """The audience whose readers the draft's first sentence names, if any."""
+    from bot.text import split_sentences
+
+    spans = split_sentences(text[:OPENING_CHARS])
+    if not spans:
+        return None
+    first = text[spans[0][0]:spans[0][1]]
+    return addressed_in([w.lower() for w in WORD_RE.findall(first)], data_dir)
+
+
+def resolve_audience(name: str | None, text: str, data_dir: Path,
+                     first_words: list[str] | None = None) -> Audience:
+    """The audience asked for, else the one the opening addresses, else `general`
+    (`first_words`: the first sentence's words in lower case, when already known)."""
     audiences = load_audiences(data_dir)
     if name is None:
-        name = addressed_audience(text, data_dir) or GENERAL
+        name = (addressed_in(first_words, data_dir) if first_words is not None
+                else addressed_audience(text, data_dir)) or GENERAL
     if name not in audiences:
         raise AudienceError(f"unknown audience {name!r}; choose from "
                             f"{', '.join(sorted(audiences))}")

@@ -130,8 +130,9 @@ class Checker:
 
     # -- scanning -------------------------------------------------------------------
 
-    def scan(self, text: str, audience: Audience | None = None) -> Scan:
-        """Every finding in `text`; `audience` drops the terms its readers know."""
+    def scan(self, text: str, audience: Audience | str | None = None) -> Scan:
+        """Every finding in `text`; `audience` (an Audience or its name; None: the readers
+        the first sentence names, else general) drops the terms its readers know."""
         from bot.jargon.scanner import scan_text
 
         return scan_text(self, text, audience)

@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.jargon.acronyms import Definition, find_definitions
-from bot.jargon.audiences import Audience
+from bot.jargon.audiences import Audience, resolve_audience
 from bot.jargon.explain import explanation
 from bot.jargon.findings import Finding, Scan
 from bot.jargon.markup import mask
@@ -99,8 +99,13 @@ def _real_definitions(checker: Checker, tokens: Tokens, matches) -> list[Definit
     return kept
 
 
-def scan_text(checker: Checker, text: str, audience: Audience | None = None) -> Scan:
+def scan_text(checker: Checker, text: str, audience: Audience | str | None = None) -> Scan:
+    """`audience`: an Audience, a name, or None for the readers the first sentence names
+    (else general)."""
     tokens = tokenise(text)
+    if not isinstance(audience, Audience):
+        first = [w for w, n in zip(tokens.low, tokens.sentence_of, strict=True) if n == 0]
+        audience = resolve_audience(audience, text, checker.lists.data_dir, first)
     scan = Scan(text=text, prose=tokens.prose, words=len(tokens.words),
                 sentences=tokens.sentences)
     if not tokens.words:
