@@ -1,13 +1,16 @@
 """Build knowledge/jargon/technical-vocabulary.tsv: words and two-word phrases that are far
 more frequent in technical writing than in general English.
 
-    apt-get install python3.11-doc debian-reference-en debian-handbook postgresql-doc-15
+    apt-get install python3.11-doc debian-reference-en debian-handbook postgresql-doc-15 \
+        apache2-doc haproxy-doc bind9-doc postfix-doc
     .venv/bin/pip install wordfreq
     .venv/bin/python scripts/build_technical_vocabulary.py [--out PATH]
 
 Technical text: the machine's English man pages, Python's documentation (reST sources),
-the Debian Reference, the Debian Administrator's Handbook (en-US) and PostgreSQL's manual,
-all installed offline by the packages above (missing ones are skipped). General English:
+the Debian Reference, the Debian Administrator's Handbook (en-US), and the manuals of
+PostgreSQL, the Apache HTTP Server, HAProxy, BIND 9 and Postfix (operations vocabulary:
+proxies, health checks, workers, queues, zones), all installed offline by the packages
+above (missing ones are skipped). General English:
 `wordfreq`. For every word and two-word phrase the technical frequency is put on the same
 Zipf scale as wordfreq (log10 of occurrences per billion words); the table keeps those at
 least MIN_GAP (words) or MIN_PHRASE_GAP (phrases) above their English frequency, seen in
@@ -37,19 +40,24 @@ SOURCES = {
     "Debian Reference": ("/usr/share/debian-reference", "*.en.html"),
     "Debian Administrator's Handbook": ("/usr/share/doc/debian-handbook/html/en-US", "*.html"),
     "PostgreSQL manual": ("/usr/share/doc/postgresql-doc-15/html", "*.html"),
+    "Apache HTTP Server manual": ("/usr/share/doc/apache2-doc/manual/en", "**/*.html"),
+    "HAProxy manual": ("/usr/share/doc/haproxy/html", "*.html"),
+    "BIND 9 manual": ("/usr/share/doc/bind9-doc/arm", "*.html"),
+    "Postfix manual": ("/usr/share/doc/postfix/html", "*.html"),
 }
 WORD_RE = re.compile(r"[a-z]+(?:-[a-z]+)?")
 LINE_BREAK_RE = re.compile(r"[.!?;:()\[\]{}<>=|,\"]|\n\s*\n")
 ROFF_RE = re.compile(r"^[.'].*$|\\f[A-Z1-4P]|\\f\(..|\\[-&|^e(]|\\\*\(..|\\\*.|\\s[-+]?\d",
                      re.MULTILINE)
-STOP = frozenset("""a an the and or of to in on at by for from with as is are was were be been
+STOP_WORDS = """a an the and or of to in on at by for from with as is are was were be been
 being it its this that these those which who whom whose what when where why how not no nor
 but if then than so such can could may might must shall should will would do does did done
 has have had having i you he she we they me him her us them my your his our their there here
 all any each every some many much more most other another same own only also just very too
 into onto over under about above below between through during before after again further
 once both either neither one two three first second new use used using see e g i e etc via
-per""".split())
+per"""
+STOP = frozenset(STOP_WORDS.split())
 # Google Cloud's CLI installs some 16,000 generated reference pages of one program: left
 # out, they would outvote every other source.
 SKIP_PREFIXES = ("gcloud",)
@@ -93,8 +101,9 @@ def read_text(path: Path) -> str:
 
 def documents() -> Iterator[tuple[str, str]]:
     for name, (root, pattern) in SOURCES.items():
-        files = sorted(p for p in Path(root).glob(pattern) if not p.name.startswith(SKIP_PREFIXES)) \
-            if Path(root).is_dir() else []
+        folder = Path(root)
+        files = sorted(p for p in folder.glob(pattern) if not p.name.startswith(SKIP_PREFIXES)) \
+            if folder.is_dir() else []
         print(f"{name}: {len(files)} files")
         for path in files:
             try:
