@@ -37,6 +37,10 @@ def _has_markup(text: str) -> bool:
     """Cheap test that lets most drafts skip the markup mask."""
     return "`" in text or "<" in text or "@" in text or "://" in text or "www." in text \
         or ("WWW." in text) or (":" in text and EMOJI_HINT_RE.search(text) is not None)
+QUOTES = ("'", '"', "\u2018", "\u201c")
+QUOTED_LABEL_RE = re.compile(
+    r"(?<!\w)['\u2018\"\u201c]([A-Z][^'\u2019\"\u201d\n]{0,60}?)['\u2019\"\u201d](?!\w)")
+MAX_LABEL_WORDS = 8
 EXPLANATION_HEAD = 4
 NEAR_WORDS = 6  # a sure technical finding this close decides an everyday word's sense
 MAX_GAP = 4  # characters between the words of a phrase ("go - live", "data\nwarehouse")
@@ -142,6 +146,7 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     findings += product_findings(checker.vocabulary, tokens, busy)
     findings += leaning_findings(checker.vocabulary, tokens, busy)
     findings = _unexplained(_for_reader(findings, audience), tokens, definitions)
+    findings = _outside_labels(findings, tokens.prose)
     findings.sort(key=lambda f: (f.start, f.end))
     scan.findings = findings
     counts = [0] * len(tokens.sentences)
@@ -151,6 +156,18 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     scan.considered = _for_reader(considered, audience)
     scan.audience = audience.name if audience else "general"
     return scan
+
+
+def _outside_labels(findings: list[Finding], prose: str) -> list[Finding]:
+    """Drop findings inside a short quoted label that opens with a capital ('Clean Teams
+    Cache', "Your connection is not private"): words the reader sees on the screen and
+    is told to click or will recognise, not words to understand."""
+    if not any(q in prose for q in QUOTES):
+        return findings
+    labels = [m.span(1) for m in QUOTED_LABEL_RE.finditer(prose)
+              if len(m.group(1).split()) <= MAX_LABEL_WORDS]
+    return [f for f in findings
+            if not any(a <= f.start and f.end <= b for a, b in labels)] if labels else findings
 
 
 def _for_reader(findings: list[Finding], audience: Audience | None) -> list[Finding]:
