@@ -34,6 +34,7 @@ THIS_IS_A_RE = re.compile(r"(?:this|that|it|these|they)\s+(?:is|are|means)\s+an?
 ARTICLE_RE = re.compile(r"(?:the|a|an|our)\s+", re.IGNORECASE)
 GLOSS_NOT_START = ("see ", "e.g", "i.e", "for example", "optional", "if ", "or ", "and ")
 MAX_LOOKBACK = 40
+LAST_WORDS = 3  # a term this close to its sentence's end is what "This is a ..." explains
 CLAUSE_STOP_RE = re.compile(r"[,;:.!?)\n]")
 # "the servers, the storage arrays, the backup jobs that ...": a list, not an apposition
 LIST_ITEM_RE = re.compile(r",\s+(?:the\s+|our\s+|a\s+|an\s+)?[\w-]*\s*$")
@@ -71,8 +72,12 @@ def explanation(prose: str, start: int, end: int,
         return start, start
     if after == "," and ", or" in before and PLAIN_FIRST_RE.search(before):
         return start, start
-    if next_sentence is not None and defines(prose[next_sentence[0]:next_sentence[1]], term):
-        return next_sentence
+    if next_sentence is not None:
+        sentence = prose[next_sentence[0]:next_sentence[1]]
+        # "This is a ..." speaks of what the last sentence ended on, not of all of it
+        last_words = len(prose[end:next_sentence[0]].split()) <= LAST_WORDS
+        if defines(sentence, term, this_is_a=last_words):
+            return next_sentence
     return None
 
 
@@ -81,7 +86,7 @@ def _clause_end(prose: str, at: int) -> int:
     return stop.start() if stop else len(prose)
 
 
-def defines(sentence: str, term: str) -> bool:
+def defines(sentence: str, term: str, *, this_is_a: bool = True) -> bool:
     """Does `sentence` open by defining `term` ("A firewall is ...", "This is a ...")?"""
     opening = sentence.lstrip()[:len(term) + 6].lower()
     if term.lower() not in opening and not opening.startswith(DEFINING_OPENERS):
@@ -91,4 +96,4 @@ def defines(sentence: str, term: str) -> bool:
     if rest.lower().startswith(term.lower()):
         return bool(DEFINES_RE.match(rest, len(term)) or DOES_RE.match(rest, len(term)))
     # "This is a ..." defines; "This is the second time ..." does not
-    return bool(THIS_IS_A_RE.match(rest))
+    return this_is_a and bool(THIS_IS_A_RE.match(rest))

@@ -41,6 +41,11 @@ MULTI_WORD = frozenset(["status code", "network port"])
 TOKEN_SHAPES = tuple((kind, re.compile(pattern)) for kind, pattern in SHAPES
                      if kind not in MULTI_WORD)
 MULTI_WORD_RE = re.compile("|".join(f"(?:{p})" for k, p in SHAPES if k in MULTI_WORD))
+TWO_PART_RE = re.compile(r"\d{1,2}\.\d{1,3}")
+NAME_BEFORE_RE = re.compile(r"\b([A-Z][\w-]*)\s+$")
+PLACE_NAMES = frozenset(["room", "building", "floor", "level", "block", "suite", "gate", "bay",
+                         "section", "chapter", "clause", "step", "figure", "table", "page",
+                         "version", "release", "unit", "phase", "line"])
 MULTI_WORD_TRIGGERS = ("error", "code", "status", "response", "http", "udp", "tcp", "port")
 DATE_RE = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")
 # a short lower-case word with digits is often ordinary: "mp3", "a4", "covid19", "x2"
@@ -76,6 +81,9 @@ def find_shapes(prose: str) -> list[tuple[int, int, str]]:
             if pattern.fullmatch(token) and _plausible(kind, token, prose, start):
                 found.append((start, start + len(token), kind))
                 break
+        else:
+            if TWO_PART_RE.fullmatch(token) and _after_a_name(prose, start):
+                found.append((start, start + len(token), "version number"))
     low = prose.lower()
     if any(word in low for word in MULTI_WORD_TRIGGERS):
         taken = [(a, b) for a, b, _ in found]
@@ -85,6 +93,13 @@ def find_shapes(prose: str) -> list[tuple[int, int, str]]:
                 found.append((m.start(), m.end(), kind))
         found.sort()
     return found
+
+
+def _after_a_name(prose: str, start: int) -> bool:
+    """"macOS Sonoma 14.6", "TPM 2.0": a two-part number right after a product's name is
+    its version ("Room 2.14" and "Building 3.1" name places)."""
+    before = NAME_BEFORE_RE.search(prose, max(0, start - 30), start)
+    return before is not None and before.group(1).lower() not in PLACE_NAMES
 
 
 def _plausible(kind: str, token: str, prose: str, start: int) -> bool:
