@@ -21,6 +21,7 @@ from pathlib import Path
 
 RARE_ENGLISH = 3.0  # Zipf: about once per million words
 LEANING_ENGLISH = 4.0
+COMMON_ENGLISH = 4.5  # "user", "file": too common to make a phrase technical on their own
 MIN_WORD_GAP = 1.5  # technical Zipf at least this much above the English one
 UNKNOWN_NAME_ZIPF = 2.6  # a capitalised word rarer than this in English is a name to explain
 VOCABULARY_FILE = "technical-vocabulary.tsv"
@@ -95,7 +96,8 @@ def _table(path: Path) -> tuple[set[str], set[str], set[tuple[str, str]], set[st
                 technical.add(term)
             if len(parts) == 1 and len(term) > 2 and \
                     float(technical_zipf) - float(english) >= MIN_WORD_GAP:
-                strong.add(term)
+                if float(english) < COMMON_ENGLISH:
+                    strong.add(term)
                 tier = rare if float(english) < RARE_ENGLISH else leaning
                 if float(english) < LEANING_ENGLISH:
                     tier.add(term)
