@@ -39,7 +39,7 @@ def _has_markup(text: str) -> bool:
         or ("WWW." in text) or (":" in text and EMOJI_HINT_RE.search(text) is not None)
 QUOTES = ("'", '"', "\u2018", "\u201c")
 QUOTED_LABEL_RE = re.compile(
-    r"(?<!\w)['\u2018\"\u201c]([A-Z][^'\u2019\"\u201d\n]{0,60}?)['\u2019\"\u201d](?!\w)")
+    r"(?<!\w)['\u2018\"\u201c]([A-Z][A-Za-z0-9 &+,!?-]{0,60}?)['\u2019\"\u201d](?!\w)")
 MAX_LABEL_WORDS = 8
 EXPLANATION_HEAD = 4
 NEAR_WORDS = 6  # a sure technical finding this close decides an everyday word's sense
@@ -142,7 +142,13 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
             abs(k - at) <= NEAR_WORDS and tokens.sentence_of[k] == tokens.sentence_of[at]
             for k in sure)
         (findings if revive else considered).append(finding)
+    for f in considered:  # words a dropped everyday-sense match held may end a product part
+        for k in tokens.word_range(f.start, f.end):
+            tokens.used[k] = False
     findings += component_findings(checker.vocabulary, tokens)
+    for f in considered:
+        for k in tokens.word_range(f.start, f.end):
+            tokens.used[k] = True
     findings += product_findings(checker.vocabulary, tokens, busy)
     findings += leaning_findings(checker.vocabulary, tokens, busy)
     findings = _unexplained(_for_reader(findings, audience), tokens, definitions)
