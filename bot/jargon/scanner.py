@@ -42,7 +42,7 @@ QUOTED_LABEL_RE = re.compile(
     r"(?<!\w)['\u2018\"\u201c]([A-Z][A-Za-z0-9 &+,!?-]{0,60}?)['\u2019\"\u201d](?!\w)")
 MAX_LABEL_WORDS = 8
 EXPLANATION_HEAD = 4
-NEAR_WORDS = 6  # a sure technical finding this close decides an everyday word's sense
+NEAR_WORDS = 8  # a sure technical finding this close decides an everyday word's sense
 MAX_GAP = 4  # characters between the words of a phrase ("go - live", "data\nwarehouse")
 
 
@@ -128,7 +128,9 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     findings += listed
     findings += shape_findings(tokens, shapes)
     findings += checker.acronyms(tokens, definitions)
-    findings += vocabulary_findings(checker.vocabulary, tokens, joinable)
+    # ... or a technical phrase ("error queue", "web workers")
+    findings += _with_words_of(considered, tokens,
+                               lambda: vocabulary_findings(checker.vocabulary, tokens, joinable))
     findings = _for_reader(findings, audience)
     busy = {tokens.sentence_of[tokens.word_range(f.start, f.end).start]
             for f in findings if f.kind != "buzzword"}
@@ -142,13 +144,9 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
             abs(k - at) <= NEAR_WORDS and tokens.sentence_of[k] == tokens.sentence_of[at]
             for k in sure)
         (findings if revive else considered).append(finding)
-    for f in considered:  # words a dropped everyday-sense match held may end a product part
-        for k in tokens.word_range(f.start, f.end):
-            tokens.used[k] = False
-    findings += component_findings(checker.vocabulary, tokens)
-    for f in considered:
-        for k in tokens.word_range(f.start, f.end):
-            tokens.used[k] = True
+    # words a dropped everyday-sense match held may still end a product part
+    findings += _with_words_of(considered, tokens,
+                               lambda: component_findings(checker.vocabulary, tokens))
     findings += product_findings(checker.vocabulary, tokens, busy)
     findings += leaning_findings(checker.vocabulary, tokens, busy)
     findings = _unexplained(_for_reader(findings, audience), tokens, definitions)
@@ -162,6 +160,17 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     scan.considered = _for_reader(considered, audience)
     scan.audience = audience.name if audience else "general"
     return scan
+
+
+def _with_words_of(dropped: list[Finding], tokens: Tokens, find) -> list[Finding]:
+    """Run `find` with the words of dropped matches free again, then hold them again."""
+    held = [k for f in dropped for k in tokens.word_range(f.start, f.end) if tokens.used[k]]
+    for k in held:
+        tokens.used[k] = False
+    found = find()
+    for k in held:
+        tokens.used[k] = True
+    return found
 
 
 def _outside_labels(findings: list[Finding], prose: str) -> list[Finding]:
