@@ -167,3 +167,13 @@ def test_everyday_words_take_their_it_sense_next_to_sure_jargon():
 def test_a_quoted_label_the_reader_sees_is_not_jargon():
     assert found("Run 'Clean Teams Cache' from Self Service and restart.") == []
     assert "cache" in [t for t, _ in found("Run 'Clean Teams Cache' to clear the cache.")]
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("We are resizing the virtual machines (VM) tonight.", None),  # the definition stays whole
+    ("The bank changed its SSH host key last night.", "SSH host key"),
+])
+def test_rewrite_leaves_definitions_and_half_compounds_alone(text, kept):
+    report = check(text)
+    assert report.rewrite == "" or kept in report.rewrite
+    assert "(server)" not in report.rewrite

@@ -26,6 +26,7 @@ PREV_DETERMINER_RE = re.compile(
 AN_SILENT_H = ("hour", "honest", "honou", "heir")
 POSSESSIVE_RE = re.compile(r"['\u2019]s\b")
 WORD_AFTER_RE = re.compile(r"[ \t]+[A-Za-z]")
+PREVIOUS_WORD_RE = re.compile(r"([A-Za-z][\w/-]*)\s+$")
 NOTHING_FOUND = "nothing to change: no jargon found"
 
 
@@ -121,18 +122,31 @@ def rewrite(text: str, findings: list[Finding]) -> str:
 
 
 
-def fits(text: str, finding: Finding, alt: str, next_finding: Finding | None) -> bool:
-    """Would `alt` read grammatically where `finding` stands?"""
+def fits(text: str, finding: Finding, alt: str, neighbours: tuple[Finding | None, ...]
+         ) -> bool:
+    """Would `alt` read grammatically where `finding` stands? `neighbours`: the findings
+    before and after it."""
     after = text[finding.end:finding.end + 3]
     if POSSESSIVE_RE.match(after) and alt.endswith("s"):
         return False  # "the Cloud's" -> "the online servers's"
     attributive = finding.term.endswith("ed") and WORD_AFTER_RE.match(text, finding.end)
     if attributive and " " in alt:
         return False  # "the misconfigured load balancer" -> "the set up wrongly ..."
-    # "DNS nameservers": half a compound replaced reads worse than none
-    half_compound = next_finding is not None and "v" not in next_finding.pos and \
-        not text[finding.end:next_finding.start].strip() and substitute(next_finding) is None
-    return not half_compound
+    if after.lstrip().startswith("(") or text[max(0, finding.start - 1):finding.start] == "(":
+        return False  # "virtual machines (VM)": the writer's own definition stays whole
+    previous_word = PREVIOUS_WORD_RE.search(text, max(0, finding.start - 30), finding.start)
+    if previous_word and previous_word.group(1).lower() in alt.lower().split():
+        return False  # "SAP S/4HANA" -> "SAP new SAP system"
+    # "DNS nameservers", "SSH host key": half a compound replaced reads worse than none
+    return not any(_half_compound(text, finding, other) for other in neighbours)
+
+
+def _half_compound(text: str, finding: Finding, other: Finding | None) -> bool:
+    if other is None or "v" in other.pos or substitute(other) is not None:
+        return False
+    between = text[finding.end:other.start] if other.start >= finding.end \
+        else text[other.end:finding.start]
+    return not between.strip()
 
 
 def planned(text: str, findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
@@ -141,8 +155,9 @@ def planned(text: str, findings: list[Finding]) -> tuple[list[Finding], list[Fin
     chosen, stuck = [], []
     for n, finding in enumerate(ordered):
         alt = substitute(finding)
-        following = ordered[n + 1] if n + 1 < len(ordered) else None
-        if alt is not None and fits(text, finding, alt, following):
+        neighbours = (ordered[n - 1] if n else None,
+                      ordered[n + 1] if n + 1 < len(ordered) else None)
+        if alt is not None and fits(text, finding, alt, neighbours):
             chosen.append(finding)
         elif finding.severity == "high":
             stuck.append(finding)
