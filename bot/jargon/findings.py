@@ -40,4 +40,5 @@ class Scan:
     considered: list[Finding] = field(default_factory=list)  # dropped on weak evidence
     sentences: list[tuple[int, int]] = field(default_factory=list)
     sentence_words: list[int] = field(default_factory=list)  # words in each sentence
+    word_list: list[str] | None = None  # the prose's words
     audience: str = "general"

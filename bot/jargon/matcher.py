@@ -9,7 +9,8 @@ defined in the text are reported too.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -41,6 +42,7 @@ def _words(text: str) -> list[str]:
 ACRONYM_WHY = "An abbreviation or name a reader outside IT may not know."
 ACRONYM_INSTEAD = ("Spell it out the first time, e.g. 'full name (ABC)', or say what it is "
                    "or does for the reader.")
+CAPITALS_RE = re.compile(r"(?<![^\W_])[A-Z0-9&]*[A-Z][A-Z0-9&]*s?(?![^\W_])")
 # "Building 81A", "Room B2", "Line 3": what follows names a place or a part, not a system
 PLACE_WORDS = frozenset(_words("""
 building buildings room rooms floor level gate bay bays dock docks line lines unit units
@@ -204,9 +206,15 @@ class Checker:
         defined = {d.acronym for d in definitions}
         in_definition = _Spans([(d.start, d.end) for d in definitions]).covers
         runs: list[int] | None = None
-        found = []
-        for k, word in enumerate(words):
-            if used[k] or word.islower() or not (word[0].isupper() or word[0].isdigit()):
+        found: list[Finding] = []
+        starts = tokens.starts
+        # only words in capitals can be acronyms: a regex finds them, not a loop over all
+        for m in CAPITALS_RE.finditer(tokens.prose):
+            k = bisect_left(starts, m.start())
+            if k >= len(words) or starts[k] != m.start():
+                continue
+            word = words[k]
+            if used[k]:
                 continue
             core = looks_like_acronym(word)
             if not core or core in self.allowed or core in defined or _shouted(core) or \

@@ -67,9 +67,12 @@ def syllables(word: str) -> int:
     return max(1, count)
 
 
-def fk_grade(prose: str, sentences: list[tuple[int, int]] | None = None) -> float:
-    """Flesch-Kincaid grade level (0 for text without words)."""
-    words = LETTER_WORD_RE.findall(prose)
+def fk_grade(prose: str, sentences: list[tuple[int, int]] | None = None,
+             words: list[str] | None = None) -> float:
+    """Flesch-Kincaid grade level (0 for text without words); `words`: the prose's words,
+    when already known."""
+    words = LETTER_WORD_RE.findall(prose) if words is None else \
+        [w for w in words if not w[0].isdigit()]
     if not words:
         return 0.0
     sentences = max(1, len(split_sentences(prose) if sentences is None else sentences))
@@ -89,7 +92,8 @@ def build_report(scan: Scan, checker=None) -> Report:
         recheck = lambda text: checker.scan(text, reader).findings  # noqa: E731
     note = "" if scan.words else "no prose to check (only markup, code, links or emoji)"
     report = Report(text=scan.text, findings=scan.findings, density=0.0,
-                    grade=fk_grade(scan.prose, scan.sentences), rewrite="", words=scan.words,
+                    grade=fk_grade(scan.prose, scan.sentences, scan.word_list), rewrite="",
+                    words=scan.words,
                     considered=scan.considered, note=note,
                     style=style_notes(scan.prose, scan.sentences, scan.sentence_words),
                     audience=audience,

@@ -122,10 +122,10 @@ def rewrite(text: str, findings: list[Finding]) -> str:
 
 
 
-def fits(text: str, finding: Finding, alt: str, neighbours: tuple[Finding | None, ...]
-         ) -> bool:
+def fits(text: str, finding: Finding, alt: str,
+         neighbours: tuple[tuple[Finding, str | None] | None, ...]) -> bool:
     """Would `alt` read grammatically where `finding` stands? `neighbours`: the findings
-    before and after it."""
+    before and after it, each with its own alternative (None: it has none)."""
     after = text[finding.end:finding.end + 3]
     if POSSESSIVE_RE.match(after) and alt.endswith("s"):
         return False  # "the Cloud's" -> "the online servers's"
@@ -141,9 +141,11 @@ def fits(text: str, finding: Finding, alt: str, neighbours: tuple[Finding | None
     return not any(_half_compound(text, finding, other) for other in neighbours)
 
 
-def _half_compound(text: str, finding: Finding, other: Finding | None) -> bool:
-    if other is None or "v" in other.pos or substitute(other) is not None:
+def _half_compound(text: str, finding: Finding,
+                   neighbour: tuple[Finding, str | None] | None) -> bool:
+    if neighbour is None or "v" in neighbour[0].pos or neighbour[1] is not None:
         return False
+    other = neighbour[0]
     between = text[finding.end:other.start] if other.start >= finding.end \
         else text[other.end:finding.start]
     return not between.strip()
@@ -153,10 +155,11 @@ def planned(text: str, findings: list[Finding]) -> tuple[list[Finding], list[Fin
     """(findings to substitute, high-severity findings nothing safe replaces)."""
     ordered = sorted(findings, key=lambda f: f.start)
     chosen, stuck = [], []
+    alts = [substitute(f) for f in ordered]
     for n, finding in enumerate(ordered):
-        alt = substitute(finding)
-        neighbours = (ordered[n - 1] if n else None,
-                      ordered[n + 1] if n + 1 < len(ordered) else None)
+        alt = alts[n]
+        neighbours = ((ordered[n - 1], alts[n - 1]) if n else None,
+                      (ordered[n + 1], alts[n + 1]) if n + 1 < len(ordered) else None)
         if alt is not None and fits(text, finding, alt, neighbours):
             chosen.append(finding)
         elif finding.severity == "high":

@@ -6,6 +6,7 @@ away again.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from bot.jargon.acronyms import Definition, find_definitions
@@ -69,7 +70,7 @@ def _lower_words(prose: str, words: list[str]) -> list[str]:
 def tokenise(text: str) -> Tokens:
     prose = mask(text) if _has_markup(text) else text
     spans = [m.span() for m in WORD_RE.finditer(prose)]
-    words = [prose[a:b] for a, b in spans]
+    words = WORD_RE.findall(prose)
     sentences = split_sentences(prose) if words else []
     return Tokens(text, prose, spans, words, _lower_words(prose, words), [False] * len(words),
                   _sentence_numbers(spans, sentences), sentences)
@@ -108,10 +109,10 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     (else general)."""
     tokens = tokenise(text)
     if not isinstance(audience, Audience):
-        first = [w for w, n in zip(tokens.low, tokens.sentence_of, strict=True) if n == 0]
+        first = tokens.low[:tokens.sentence_of.count(0)]  # the first sentence's words
         audience = resolve_audience(audience, text, checker.lists.data_dir, first)
     scan = Scan(text=text, prose=tokens.prose, words=len(tokens.words),
-                sentences=tokens.sentences)
+                sentences=tokens.sentences, word_list=tokens.words)
     if not tokens.words:
         return scan
     joinable = _joiner(tokens)
@@ -153,10 +154,8 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     findings = _outside_labels(findings, tokens.prose)
     findings.sort(key=lambda f: (f.start, f.end))
     scan.findings = findings
-    counts = [0] * len(tokens.sentences)
-    for number in tokens.sentence_of:
-        counts[number] += 1
-    scan.sentence_words = counts
+    per_sentence = Counter(tokens.sentence_of)
+    scan.sentence_words = [per_sentence[n] for n in range(len(tokens.sentences))]
     scan.considered = _for_reader(considered, audience)
     scan.audience = audience.name if audience else "general"
     return scan
