@@ -26,7 +26,6 @@ PREV_DETERMINER_RE = re.compile(
 AN_SILENT_H = ("hour", "honest", "honou", "heir")
 POSSESSIVE_RE = re.compile(r"['\u2019]s\b")
 WORD_AFTER_RE = re.compile(r"[ \t]+[A-Za-z]")
-PREVIOUS_WORD_RE = re.compile(r"([A-Za-z][\w/-]*)\s+$")
 NOTHING_FOUND = "nothing to change: no jargon found"
 
 
@@ -134,8 +133,8 @@ def fits(text: str, finding: Finding, alt: str,
         return False  # "the misconfigured load balancer" -> "the set up wrongly ..."
     if after.lstrip().startswith("(") or text[max(0, finding.start - 1):finding.start] == "(":
         return False  # "virtual machines (VM)": the writer's own definition stays whole
-    previous_word = PREVIOUS_WORD_RE.search(text, max(0, finding.start - 30), finding.start)
-    if previous_word and previous_word.group(1).lower() in alt.lower().split():
+    before = text[max(0, finding.start - LOOKBACK):finding.start].split()
+    if before and before[-1].lower() in alt.lower().split():
         return False  # "SAP S/4HANA" -> "SAP new SAP system"
     # "DNS nameservers", "SSH host key": half a compound replaced reads worse than none
     return not any(_half_compound(text, finding, other) for other in neighbours)

@@ -6,6 +6,7 @@ away again.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -49,13 +50,14 @@ MAX_GAP = 4  # characters between the words of a phrase ("go - live", "data\nwar
 
 def _sentence_numbers(spans: list[tuple[int, int]], sentences: list[tuple[int, int]]
                       ) -> list[int]:
-    numbers = []
-    n, last = 0, len(sentences) - 1
-    for start, _ in spans:  # both in text order: one walk
-        while n < last and sentences[n + 1][0] <= start:
-            n += 1
-        numbers.append(n)
-    return numbers
+    """The sentence number of each word (a word before the first sentence counts as 0)."""
+    starts = [a for a, _ in spans]
+    numbers: list[int] = []
+    for n in range(len(sentences)):
+        end = bisect_left(starts, sentences[n + 1][0]) if n + 1 < len(sentences) \
+            else len(starts)
+        numbers.extend([n] * (end - len(numbers)))
+    return numbers + [max(0, len(sentences) - 1)] * (len(starts) - len(numbers))
 
 
 def _lower_words(prose: str, words: list[str]) -> list[str]:
@@ -213,19 +215,20 @@ def _unexplained(findings: list[Finding], tokens: Tokens,
         return findings
     sentences = tokens.sentences
     explained: set[str] = set()
+    keys = {id(f): _key(f) for f in findings}
     for f in findings:
         number = tokens.sentence_of[tokens.word_range(f.start, f.end).start]
         following = sentences[number + 1] if number + 1 < len(sentences) else None
         span = explanation(tokens.prose, f.start, f.end, following)
         if span is None:
             continue
-        key = _key(f)
+        key = keys[id(f)]
         head = _head_end(tokens, span)
-        if not any(span[0] <= g.start < head and _key(g) != key and g.severity != "low"
+        if not any(span[0] <= g.start < head and keys[id(g)] != key and g.severity != "low"
                    for g in findings):
             explained.add(key)
     for d in definitions:  # an acronym whose long form is explained is explained too
-        inside = [_key(f) for f in findings if d.start <= f.start and f.end <= d.end]
+        inside = [keys[id(f)] for f in findings if d.start <= f.start and f.end <= d.end]
         if inside and all(k in explained for k in inside):
             explained.add(d.acronym.lower())
-    return [f for f in findings if _key(f) not in explained]
+    return [f for f in findings if keys[id(f)] not in explained] if explained else findings
