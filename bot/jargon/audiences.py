@@ -82,7 +82,10 @@ def addressed_in(first_words: list[str], data_dir: Path) -> str | None:
     """The audience whose readers these words (the draft's first sentence, lower case)
     name, if any."""
     index = _readers_index(data_dir)
-    for k, word in enumerate(first_words[:OPENING_WORDS]):
+    opening = first_words[:OPENING_WORDS]
+    if index.keys().isdisjoint(opening):
+        return None
+    for k, word in enumerate(opening):
         for phrase, first_only, name in index.get(word, ()):
             if tuple(first_words[k:k + len(phrase)]) == phrase and (k == 0 or not first_only):
                 return name

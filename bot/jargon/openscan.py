@@ -64,6 +64,11 @@ class Tokens:
         starts = self.starts
         return range(bisect_left(starts, start), bisect_right(starts, end - 1))
 
+    def sentence_at(self, start: int) -> int:
+        """The sentence number of the first word at or after character `start`."""
+        k = bisect_left(self.starts, start)
+        return self.sentence_of[min(k, len(self.sentence_of) - 1)]
+
     @property
     def starts(self) -> list[int]:
         if not self._starts:

@@ -135,8 +135,7 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     findings += _with_words_of(considered, tokens,
                                lambda: vocabulary_findings(checker.vocabulary, tokens, joinable))
     findings = _for_reader(findings, audience)
-    busy = {tokens.sentence_of[tokens.word_range(f.start, f.end).start]
-            for f in findings if f.kind != "buzzword"}
+    busy = {tokens.sentence_at(f.start) for f in findings if f.kind != "buzzword"}
     # an everyday word no cue decided is technical in a sentence that is technical already
     # (on firm evidence: a sure finding that is not a buzzword)
     sure = [tokens.word_range(f.start, f.end).start for f in findings
@@ -217,7 +216,7 @@ def _unexplained(findings: list[Finding], tokens: Tokens,
     explained: set[str] = set()
     keys = {id(f): _key(f) for f in findings}
     for f in findings:
-        number = tokens.sentence_of[tokens.word_range(f.start, f.end).start]
+        number = tokens.sentence_at(f.start)
         following = sentences[number + 1] if number + 1 < len(sentences) else None
         span = explanation(tokens.prose, f.start, f.end, following)
         if span is None:
