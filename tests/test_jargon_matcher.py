@@ -252,3 +252,13 @@ def test_definitions_with_digits_and_capitals(text):
 def test_masked_markup_does_not_join_a_phrase():
     assert terms("We go `x` live soon.") == []
     assert terms("We go - live soon.") == ["go - live"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("We are failing traffic over from the active unit.", ["failing traffic over"]),
+    ("We will roll the change back tonight.", ["roll the change back"]),
+    ("He will fail the exam over and over.", []),
+    ("We set the table up for lunch.", []),
+])
+def test_phrasal_verb_around_a_short_object(text, expected):
+    assert terms(text) == expected

@@ -34,6 +34,13 @@ SHOUTED_MIN_LETTERS = 4  # "SAP", "WAN", "CAB" are short words too, but acronyms
 # "roll it back": a pronoun may sit inside a two-word phrasal verb
 PARTICLES = frozenset(["back", "up", "down", "over", "out", "off", "in", "on"])
 PRONOUNS = ("it", "them", "this", "that", "everything", "these", "those")
+DETERMINERS = frozenset(["the", "a", "an", "our", "your", "their", "its", "this", "that", "each",
+                         "every", "all", "both"])
+OBJECT_STOP = frozenset(["the", "a", "an", "and", "or", "to", "of", "in", "on", "at", "for",
+                         "is", "was", "be", "not", "no", "time", "day", "week", "night"])
+CLAUSE_FOLLOWERS = frozenset(["from", "to", "at", "on", "in", "for", "after", "before", "when",
+                              "so", "while", "until", "once", "if", "again", "now",
+                              "tonight", "today", "tomorrow", "by", "with"])
 
 def _words(text: str) -> list[str]:
     return text.split()
@@ -118,6 +125,11 @@ class Checker:
         self.cues_of = {t.term: self.cues.get(term_key(t.term))
                         for t in (*self.team_terms, *lists.terms, *lists.buzzwords) if t.sense}
         self.vocabulary = load_vocabulary(lists.data_dir)
+        # "fail traffic over", "roll the change back": a phrasal verb around its object
+        self.phrasal: dict[str, list[tuple[str, Form]]] = {}
+        for words, forms in self.index.items():
+            if len(words) == 3 and words[1] == PRONOUNS[0] and words[2] in PARTICLES:
+                self.phrasal.setdefault(words[0], []).extend((words[2], f) for f in forms)
 
     def _add(self, words: tuple[str, ...], form: Form) -> None:
         forms = self.index.setdefault(words, [])
@@ -198,7 +210,32 @@ class Checker:
                     found.append((i, i + size, form))
                     taken = i + size
                     break
+            else:
+                around = self._around_object(low, i, joinable) if low[i] in self.phrasal \
+                    else None
+                if around is not None:
+                    found.append(around)
+                    taken = around[1]
         return found
+
+    def _around_object(self, low: list[str], i: int, joinable: Callable[[int], bool]
+                       ) -> tuple[int, int, Form] | None:
+        """A phrasal verb with a short object between verb and particle, the particle
+        ending a clause: "failing traffic over from ...", "roll the change back."."""
+        n = len(low)
+        for gap in (1, 2):
+            p = i + gap + 1
+            if p >= n or not all(map(joinable, range(i + 1, p + 1))):
+                continue
+            inner = low[i + 1:p]
+            if gap == 2 and inner[0] not in DETERMINERS or not inner[-1].isalpha() or \
+                    inner[-1] in OBJECT_STOP:
+                continue
+            ends_clause = p + 1 == n or not joinable(p + 1) or low[p + 1] in CLAUSE_FOLLOWERS
+            for particle, form in self.phrasal[low[i]]:
+                if low[p] == particle and ends_clause:
+                    return i, p + 1, form
+        return None
 
     def acronyms(self, tokens: Tokens, definitions: list[Definition]) -> list[Finding]:
         """Unexplained acronyms among the words no list matched."""
