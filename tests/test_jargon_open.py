@@ -177,3 +177,9 @@ def test_rewrite_leaves_definitions_and_half_compounds_alone(text, kept):
     report = check(text)
     assert report.rewrite == "" or kept in report.rewrite
     assert "(server)" not in report.rewrite
+
+
+def test_a_capitalised_word_before_an_it_noun_names_a_product():
+    assert ("Apex trigger", "product name") in found("It posts to a flow, not the Apex trigger.")
+    assert found("Open System Settings > Privacy & Security > Profiles to check.") == []
+    assert ("cXML", "code name") in found("The cXML catalogues come back on Monday.")

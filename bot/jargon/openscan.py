@@ -137,6 +137,22 @@ def _unknown_name(word: str, vocab: Vocabulary, frequencies: dict[str, float]) -
         and low not in vocab.everyday
 
 
+def _spaced(tokens: Tokens, k: int) -> bool:
+    """Is word k one plain space after word k-1 (not "Security > Profiles")?"""
+    return tokens.spans[k][0] - tokens.spans[k - 1][1] == 1 and \
+        tokens.prose[tokens.spans[k - 1][1]] == " "
+
+
+def _named_part(vocab: Vocabulary, tokens: Tokens, k: int) -> bool:
+    """"the old Apex trigger": a capitalised word inside a sentence, on no list of known
+    names, right before an IT noun, is a product's name even when it is also a word."""
+    low = tokens.low
+    return 0 < k < len(low) - 1 and tokens.sentence_of[k - 1] == tokens.sentence_of[k] \
+        and low[k + 1] in IT_CUE_NOUNS and not tokens.used[k + 1] and _spaced(tokens, k + 1) \
+        and len(tokens.words[k]) > 2 and not tokens.words[k].isupper() \
+        and low[k] not in vocab.product_words and low[k] not in vocab.everyday
+
+
 def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[Finding]:
     """Unknown capitalised names next to an IT cue: a cue noun after them, a CamelCase
     shape, or other technical findings in the same sentence (then marked uncertain)."""
@@ -147,14 +163,16 @@ def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[
     found = []
     after = 0
     for k in [k for k, w in enumerate(words) if w[0].isupper() and not used[k]]:
-        if k < after or used[k] or not _unknown_name(words[k], vocab, frequencies) or \
-                (k > 0 and low[k - 1] in GREETINGS):
+        if k < after or used[k] or (k > 0 and low[k - 1] in GREETINGS) or not (
+                _unknown_name(words[k], vocab, frequencies)
+                or _named_part(vocab, tokens, k)):
             continue
         end = k + 1
         while end < len(words) and not used[end] and words[end][:1].isupper() and \
                 tokens.sentence_of[end] == tokens.sentence_of[k]:
             end += 1
-        cue = end < len(words) and not used[end] and low[end] in IT_CUE_NOUNS
+        cue = end < len(words) and not used[end] and low[end] in IT_CUE_NOUNS and \
+            _spaced(tokens, end)
         camel = any(ch.isupper() for ch in words[k][1:])
         opens_sentence = k == 0 or tokens.sentence_of[k - 1] != tokens.sentence_of[k]
         if cue or camel or (tokens.sentence_of[k] in busy and not opens_sentence):

@@ -28,7 +28,8 @@ SHAPES: tuple[tuple[str, str], ...] = (
     ("command-line option", r"(?<![\w/-])(?:--?[A-Za-z][\w-]*[\w]|/(?:[a-z]{3,})(?![\w/.]))"
                             r"(?=[\s,.;:)]|$)"),
     ("code name", r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b"  # snake_case, E_MATNR_NOT_FOUND
-                  r"|\b[A-Z][a-z]+(?:[A-Z][a-z0-9]+){2,}\b"),  # OutOfMemoryException
+                  r"|\b[A-Z][a-z]+(?:[A-Z][a-z0-9]+){2,}\b"  # OutOfMemoryException
+                  r"|\b[a-z][A-Z]{2,}[A-Za-z0-9]*\b"),  # cXML, iSCSI: a format's name
     ("server name", r"(?<![\w.-])[a-z]{2,}(?:-[a-z]+)*-?\d{1,3}[a-z]?(?![\w-]|\.\w)"),
 )
 # Shapes of one token are tested only on tokens that hold a digit, a slash, an underscore,
