@@ -138,14 +138,9 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     busy = {tokens.sentence_at(f.start) for f in findings if f.kind != "buzzword"}
     # an everyday word no cue decided is technical in a sentence that is technical already
     # (on firm evidence: a sure finding that is not a buzzword)
-    sure = [tokens.word_range(f.start, f.end).start for f in findings
-            if f.kind != "buzzword" and not f.uncertain]
-    for finding in _for_reader(pending, audience):
-        at = tokens.word_range(finding.start, finding.end).start
-        revive = finding.kind != "buzzword" and finding.severity != "low" and any(
-            abs(k - at) <= NEAR_WORDS and tokens.sentence_of[k] == tokens.sentence_of[at]
-            for k in sure)
-        (findings if revive else considered).append(finding)
+    revived, dropped = _revive(tokens, findings, _for_reader(pending, audience))
+    findings += revived
+    considered += dropped
     # words a dropped everyday-sense match held may still end a product part
     findings += _with_words_of(considered, tokens,
                                lambda: component_findings(checker.vocabulary, tokens))
@@ -160,6 +155,29 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     scan.considered = _for_reader(considered, audience)
     scan.audience = audience.name if audience else "general"
     return scan
+
+
+def _revive(tokens: Tokens, findings: list[Finding], pending: list[Finding]
+            ) -> tuple[list[Finding], list[Finding]]:
+    """(revived, dropped): an everyday word no cue decided takes its IT sense when sure
+    jargon stands within NEAR_WORDS in its sentence; a revived word is an anchor in turn
+    ("the web workers ran out of threads, the health checks failed")."""
+    anchors = [tokens.word_range(f.start, f.end).start for f in findings
+               if f.kind != "buzzword" and not f.uncertain]
+    waiting = [f for f in pending if f.kind != "buzzword" and f.severity != "low"]
+    revived: list[Finding] = []
+    changed = True
+    while changed and waiting:
+        changed = False
+        for finding in list(waiting):
+            at = tokens.word_range(finding.start, finding.end).start
+            if any(abs(k - at) <= NEAR_WORDS and tokens.sentence_of[k] == tokens.sentence_of[at]
+                   for k in anchors):
+                waiting.remove(finding)
+                revived.append(finding)
+                anchors.append(at)
+                changed = True
+    return revived, [f for f in pending if f not in revived]
 
 
 def _with_words_of(dropped: list[Finding], tokens: Tokens, find) -> list[Finding]:
