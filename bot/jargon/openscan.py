@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.jargon.findings import Finding
 from bot.jargon.vocabulary import COMPONENT_NOUNS, IT_CUE_NOUNS, UNKNOWN_NAME_ZIPF, Vocabulary
+from bot.text import word_frequencies
 
 OPEN = "open"
 KIND_TEXT = {
@@ -156,8 +157,6 @@ def _named_part(vocab: Vocabulary, tokens: Tokens, k: int) -> bool:
 def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[Finding]:
     """Unknown capitalised names next to an IT cue: a cue noun after them, a CamelCase
     shape, or other technical findings in the same sentence (then marked uncertain)."""
-    from bot.text import word_frequencies
-
     frequencies = word_frequencies()
     words, low, used, spans = tokens.words, tokens.low, tokens.used, tokens.spans
     found = []
