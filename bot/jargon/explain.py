@@ -9,6 +9,7 @@ An explanation is a gloss in brackets right after the term ("the cutover blackou
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.jargon.acronyms import GLOSS_NOT_START as CLAUSE_STARTS
 
@@ -48,10 +49,12 @@ def is_gloss(text: str) -> bool:
 
 
 def explanation(prose: str, start: int, end: int,
-                next_sentence: tuple[int, int] | None) -> tuple[int, int] | None:
+                next_sentence: Callable[[int], tuple[int, int] | None]
+                ) -> tuple[int, int] | None:
     """Where the term at prose[start:end] is explained (the span of the explaining words,
-    empty when they come before it), or None. The caller checks that the explaining words
-    are plain: an explanation in jargon explains nothing."""
+    empty when they come before it), or None. `next_sentence(start)` gives the span of the
+    sentence after the term's. The caller checks that the explaining words are plain: an
+    explanation in jargon explains nothing."""
     term = prose[start:end]
     after = prose[end:end + 2].lstrip()[:1]
     if after == "(":
@@ -72,12 +75,13 @@ def explanation(prose: str, start: int, end: int,
         return start, start
     if after == "," and ", or" in before and PLAIN_FIRST_RE.search(before):
         return start, start
-    if next_sentence is not None:
-        sentence = prose[next_sentence[0]:next_sentence[1]]
+    following = next_sentence(start)
+    if following is not None:
+        sentence = prose[following[0]:following[1]]
         # "This is a ..." speaks of what the last sentence ended on, not of all of it
-        last_words = len(prose[end:next_sentence[0]].split()) <= LAST_WORDS
+        last_words = len(prose[end:following[0]].split()) <= LAST_WORDS
         if defines(sentence, term, this_is_a=last_words):
-            return next_sentence
+            return following
     return None
 
 

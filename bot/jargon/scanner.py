@@ -228,17 +228,19 @@ def _unexplained(findings: list[Finding], tokens: Tokens,
                  definitions: list[Definition]) -> list[Finding]:
     """Drop every finding of a term the writer explains somewhere in the text in plain
     words (an explanation that holds other jargon explains nothing)."""
-    if not findings:
-        return findings
     sentences = tokens.sentences
-    explained: set[str] = set()
+
+    def following(start: int) -> tuple[int, int] | None:
+        number = tokens.sentence_at(start)
+        return sentences[number + 1] if number + 1 < len(sentences) else None
+
+    spans = [(f, span) for f in findings
+             if (span := explanation(tokens.prose, f.start, f.end, following)) is not None]
+    if not spans:
+        return findings
     keys = {id(f): _key(f) for f in findings}
-    for f in findings:
-        number = tokens.sentence_at(f.start)
-        following = sentences[number + 1] if number + 1 < len(sentences) else None
-        span = explanation(tokens.prose, f.start, f.end, following)
-        if span is None:
-            continue
+    explained: set[str] = set()
+    for f, span in spans:
         key = keys[id(f)]
         head = _head_end(tokens, span)
         if not any(span[0] <= g.start < head and keys[id(g)] != key and g.severity != "low"
