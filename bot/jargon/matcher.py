@@ -18,6 +18,7 @@ from bot.jargon.acronyms import Definition, looks_like_acronym
 from bot.jargon.audiences import Audience
 from bot.jargon.findings import Finding, Scan
 from bot.jargon.openscan import Tokens
+from bot.jargon.scanner import scan_text
 from bot.jargon.senses import CueSet
 from bot.jargon.terms import Lists, SenseCue, Term
 from bot.jargon.tokens import (
@@ -147,8 +148,6 @@ class Checker:
     def scan(self, text: str, audience: Audience | str | None = None) -> Scan:
         """Every finding in `text`; `audience` (an Audience or its name; None: the readers
         the first sentence names, else general) drops the terms its readers know."""
-        from bot.jargon.scanner import scan_text
-
         return scan_text(self, text, audience)
 
     def list_findings(self, tokens: Tokens, matches: list[tuple[int, int, Form]],

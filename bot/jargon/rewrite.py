@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from bot.jargon.findings import Finding
 from bot.jargon.tokens import inflect_word
@@ -89,11 +89,15 @@ def substitute(finding: Finding) -> str | None:
     return " ".join(parts)
 
 
-def rewrite(text: str, findings: list[Finding]) -> str:
-    """Substitute alternatives left to right, looking back only a few characters."""
+def rewrite(text: str, findings: list[Finding], start: int = 0, end: int | None = None) -> str:
+    """Substitute alternatives left to right, looking back only a few characters; the
+    result is text[start:end] rewritten (findings outside it are ignored)."""
     pieces: list[str] = []
-    pos = 0
+    pos = start
+    stop = len(text) if end is None else end
     for finding in sorted(findings, key=lambda f: f.start):
+        if not (start <= finding.start and finding.end <= stop):
+            continue
         alt = substitute(finding)
         if alt is None:
             continue
@@ -115,7 +119,7 @@ def rewrite(text: str, findings: list[Finding]) -> str:
         pieces.append(head)
         pieces.append(alt)
         pos = finding.end
-    pieces.append(text[pos:])
+    pieces.append(text[pos:stop])
     return "".join(pieces)
 
 
@@ -184,10 +188,7 @@ def _changed_sentences(text: str, chosen: list[Finding],
                        sentences: list[tuple[int, int]]) -> str:
     """The rewritten sentences alone, one a line: the others were checked with the draft."""
     changed = sorted({s for f in chosen for s in sentences if s[0] <= f.start < s[1]})
-    return "\n".join(
-        rewrite(text[a:b], [replace(f, start=f.start - a, end=f.end - a)
-                            for f in chosen if a <= f.start < b])
-        for a, b in changed)
+    return "\n".join(rewrite(text, chosen, a, b) for a, b in changed)
 
 
 def safe_rewrite(text: str, findings: list[Finding], sentences: list[tuple[int, int]],
