@@ -183,3 +183,8 @@ def test_a_capitalised_word_before_an_it_noun_names_a_product():
     assert ("Apex trigger", "product name") in found("It posts to a flow, not the Apex trigger.")
     assert found("Open System Settings > Privacy & Security > Profiles to check.") == []
     assert ("cXML", "code name") in found("The cXML catalogues come back on Monday.")
+
+
+def test_a_bare_word_referring_back_to_a_reported_phrase_is_not_reported_again():
+    terms = [t for t, _ in found("The TLS certificate expired; the certificate is renewed.")]
+    assert terms == ["TLS certificate"]

@@ -148,6 +148,7 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     findings += leaning_findings(checker.vocabulary, tokens, busy)
     findings = _unexplained(_for_reader(findings, audience), tokens, definitions)
     findings = _outside_labels(findings, tokens.prose)
+    findings = _without_back_references(findings)
     findings.sort(key=lambda f: (f.start, f.end))
     scan.findings = findings
     per_sentence = Counter(tokens.sentence_of)
@@ -189,6 +190,23 @@ def _with_words_of(dropped: list[Finding], tokens: Tokens, find) -> list[Finding
     for k in held:
         tokens.used[k] = True
     return found
+
+
+def _without_back_references(findings: list[Finding]) -> list[Finding]:
+    """"the TLS certificate ... until the certificate was renewed": a bare word that
+    repeats the head of a phrase already reported refers back to it; fixing the phrase
+    fixes both, so it is not reported again."""
+    heads: set[str] = set()
+    kept = []
+    for f in sorted(findings, key=lambda f: f.start):
+        words = f.term.lower().split()
+        word = words[0].rstrip("s") if len(words) == 1 else ""
+        if word and word in heads:
+            continue
+        kept.append(f)
+        if len(words) > 1:
+            heads.add(words[-1].rstrip("s"))
+    return kept
 
 
 def _outside_labels(findings: list[Finding], prose: str) -> list[Finding]:
