@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 def test_clean_draft_exits_0(run_cli):
     proc = run_cli("check", "Please save your files before Friday.")
@@ -204,11 +206,12 @@ def test_colour_on_a_terminal_unless_no_color(db_path):
     assert "\x1b[" not in plain and "[API]" in plain
 
 
-def test_terminal_prompt_then_reads_until_ctrl_d(db_path):
+@pytest.mark.parametrize("args", [["check"], ["check", "-"]])
+def test_terminal_prompt_then_reads_until_ctrl_d(db_path, args):
     import os
 
     env = dict(os.environ, CIO_COACH_DB=str(db_path), NO_COLOR="1")
-    out, err = _run_on_terminal(["check"], env, typed=b"The API is down.\n\x04")
+    out, err = _run_on_terminal(args, env, typed=b"The API is down.\n\x04")
     assert "Paste your draft, then press Ctrl-D" in err
     assert "[API]" in out
 

@@ -66,11 +66,9 @@ def load_checker(settings: Settings, use_team_terms: bool = True):
 
 def _drafts(args: argparse.Namespace) -> list[tuple[str | None, str]]:
     """(file path or None, text) for each draft the arguments name."""
-    given = args.text
-    if not given:
-        if sys.stdin.isatty():
-            print(PASTE_PROMPT, file=sys.stderr, flush=True)
-        given = ["-"]
+    given = args.text or ["-"]
+    if given == ["-"] and sys.stdin.isatty():  # never wait silently on a terminal
+        print(PASTE_PROMPT, file=sys.stderr, flush=True)
     if len(given) == 1 and (given[0] == "-" or not Path(given[0]).is_file()):
         return [(None, text_argument(given[0], what="the draft", max_bytes=MAX_DRAFT_BYTES))]
     drafts = []
