@@ -65,9 +65,6 @@ class Vocabulary:
         """Words that can open a technical phrase: the only ones worth a pair look-up."""
         return self._openers
 
-    def known_product(self, words: tuple[str, ...]) -> bool:
-        return words in self.products or all(w in self.product_words for w in words)
-
 
 def _words_file(path: Path) -> list[str]:
     if not path.is_file():
