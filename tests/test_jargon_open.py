@@ -188,3 +188,8 @@ def test_a_capitalised_word_before_an_it_noun_names_a_product():
 def test_a_bare_word_referring_back_to_a_reported_phrase_is_not_reported_again():
     terms = [t for t, _ in found("The TLS certificate expired; the certificate is renewed.")]
     assert terms == ["TLS certificate"]
+
+
+def test_a_person_named_in_a_technical_sentence_is_no_product():
+    assert found("Anna Kowalski will fix the VPN tonight.") == [("VPN", "networking")]
+    assert ("Nagios", "product name") in found("We moved the alerts from Nagios to the VPN.")

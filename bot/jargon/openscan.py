@@ -174,7 +174,11 @@ def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[
             _spaced(tokens, end)
         camel = any(ch.isupper() for ch in words[k][1:])
         opens_sentence = k == 0 or tokens.sentence_of[k - 1] != tokens.sentence_of[k]
-        if cue or camel or (tokens.sentence_of[k] in busy and not opens_sentence):
+        # "Anna Kowalski": a rare name after a capitalised everyday one is a person's
+        surname = k > 0 and words[k - 1][:1].isupper() and \
+            frequencies.get(low[k - 1], 0.0) >= UNKNOWN_NAME_ZIPF
+        in_context = tokens.sentence_of[k] in busy and not opens_sentence and not surname
+        if cue or camel or in_context:
             last = end + 1 if cue else end
             for m in range(k, last):
                 used[m] = True
