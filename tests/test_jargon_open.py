@@ -144,11 +144,17 @@ def test_every_offered_rewrite_checks_clean_of_high_severity_findings():
 
 
 def test_no_alternative_is_itself_flagged():
+    """Alone, and in a technical sentence, where everyday words take their IT sense."""
     checker = default_checker()
     lists = default_lists()
-    flagged = [(t.term, t.suggestion) for t in (*lists.terms, *lists.buzzwords)
-               if t.suggestion and checker.scan(t.suggestion).findings]
-    assert flagged == []
+
+    def flagged(text: str) -> list[str]:
+        return [f.term for f in checker.scan(text).findings if f.term != "ERP"]
+
+    bad = [(t.term, t.suggestion) for t in (*lists.terms, *lists.buzzwords)
+           if t.suggestion and (flagged(t.suggestion) or flagged(
+               f"After the ERP upgrade the {t.suggestion} failed twice."))]
+    assert bad == []
 
 
 def test_an_explanation_in_jargon_or_a_list_explains_nothing():
@@ -193,3 +199,9 @@ def test_a_bare_word_referring_back_to_a_reported_phrase_is_not_reported_again()
 def test_a_person_named_in_a_technical_sentence_is_no_product():
     assert found("Anna Kowalski will fix the VPN tonight.") == [("VPN", "networking")]
     assert ("Nagios", "product name") in found("We moved the alerts from Nagios to the VPN.")
+
+
+def test_a_product_name_anchors_everyday_words_near_it():
+    text = "On Sunday we will patch the VMware ESXi hosts in both data centres."
+    assert ("hosts", "infrastructure") in found(text)
+    assert ("jira-app-02", "server name") in found("The disk on jira-app-02 filled up.")

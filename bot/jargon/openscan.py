@@ -89,7 +89,7 @@ def open_finding(tokens: Tokens, start: int, end: int, kind: str,
 # Shapes that are one thing however many words they hold: paths, addresses, code names.
 # They are taken before the lists, so "Caches" inside a path is not a term of its own.
 UNIT_SHAPES = frozenset(["file path", "web or server address", "program file", "code name",
-                         "network address"])
+                         "network address", "server name"])
 
 
 def shape_findings(tokens: Tokens, shapes: list[tuple[int, int, str]]) -> list[Finding]:

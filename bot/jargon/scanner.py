@@ -136,15 +136,16 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
                                lambda: vocabulary_findings(checker.vocabulary, tokens, joinable))
     findings = _for_reader(findings, audience)
     busy = {tokens.sentence_at(f.start) for f in findings if f.kind != "buzzword"}
-    # an everyday word no cue decided is technical in a sentence that is technical already
-    # (on firm evidence: a sure finding that is not a buzzword)
+    # words an everyday-sense match held, not kept so far, may still end a product part
+    parts = _with_words_of(considered + pending, tokens,
+                           lambda: component_findings(checker.vocabulary, tokens))
+    pending = [p for p in pending if not any(f.start <= p.start < f.end for f in parts)]
+    findings += parts
+    findings += product_findings(checker.vocabulary, tokens, busy)
+    # an everyday word no cue decided is technical near sure jargon (products included)
     revived, dropped = _revive(tokens, findings, _for_reader(pending, audience))
     findings += revived
     considered += dropped
-    # words a dropped everyday-sense match held may still end a product part
-    findings += _with_words_of(considered, tokens,
-                               lambda: component_findings(checker.vocabulary, tokens))
-    findings += product_findings(checker.vocabulary, tokens, busy)
     findings += leaning_findings(checker.vocabulary, tokens, busy)
     findings = _unexplained(_for_reader(findings, audience), tokens, definitions)
     findings = _outside_labels(findings, tokens.prose)

@@ -12,6 +12,7 @@ import re
 # Order matters: the first alternative that matches at a position wins.
 SHAPES: tuple[tuple[str, str], ...] = (
     ("file path", r"(?:~|\.{1,2})?/(?:[\w.+-]+/)+[\w.+-]*[\w+-]"  # ~/Library/..., /var/log/x
+                  r"|/(?:var|etc|usr|tmp|home|opt|boot|srv|mnt|root|proc|dev)\b"  # /var
                   r"|\b[A-Za-z]:\\[^\s,;]+|\\\\[\w.-]+\\[^\s,;]+"),  # C:\..., \\server\share
     ("network address", r"\b(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?\b"),
     ("web or server address",
