@@ -223,3 +223,10 @@ def test_report_is_wrapped_to_the_terminal_width(run_cli):
     lines = proc.stdout_text.splitlines()
     assert max(len(line) for line in lines) <= 60
     assert all(not line.endswith("-") for line in lines)
+
+
+def test_a_long_draft_argument_is_text_not_a_file_name(run_cli):
+    draft = "The API is down. " * 40  # longer than any file name may be
+    proc = run_cli("check", draft)
+    assert proc.returncode == 1, proc.stderr_text
+    assert "API ×40" in proc.stdout_text

@@ -69,17 +69,25 @@ def _drafts(args: argparse.Namespace) -> list[tuple[str | None, str]]:
     given = args.text or ["-"]
     if given == ["-"] and sys.stdin.isatty():  # never wait silently on a terminal
         print(PASTE_PROMPT, file=sys.stderr, flush=True)
-    if len(given) == 1 and (given[0] == "-" or not Path(given[0]).is_file()):
+    if len(given) == 1 and (given[0] == "-" or not _is_file(given[0])):
         return [(None, text_argument(given[0], what="the draft", max_bytes=MAX_DRAFT_BYTES))]
     drafts = []
     for name in given:
         path = Path(name)
-        if not path.is_file():
+        if not _is_file(name):
             raise InputError(f"no such file: {name}")
         if path.stat().st_size > MAX_DRAFT_BYTES:
             raise InputError(f"{name} is too long (over 1 MB)")
         drafts.append((name, _file_text(path)))
     return drafts
+
+
+def _is_file(name: str) -> bool:
+    """A file's name, not a draft (a long draft is no valid path at all)."""
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _file_text(path: Path) -> str:
