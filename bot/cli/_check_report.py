@@ -96,9 +96,9 @@ def _term_entry(n: int, group: list[Finding], report: Report, style: Style,
         also = ", ".join("{}:{}".format(*position(report.text, g.start)) for g in group[1:])
         lines += _wrap(f"also at {also}", style, "     ")
     if f.explanation:
-        lines += _wrap(f.explanation, style, "     ", "     why: ")
+        lines += _wrap(f.explanation, style, " " * 10, "     why: ")
     if f.suggestion:
-        lines += _wrap(f.suggestion, style, "     ", "     instead: ")
+        lines += _wrap(f.suggestion, style, " " * 14, "     instead: ")
     return lines
 
 
