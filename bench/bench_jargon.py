@@ -43,6 +43,7 @@ FALLBACK_DRAFTS = [
     "Our new manufacturing execution system (MES) goes live next month.",
 ]
 
+RACE_ROUNDS = 3
 SET_GLOBS = ("tests/data/drafts_real*.jsonl", "tests/data/drafts_blind*.jsonl")
 
 # Each anchor, run over a JSONL file of drafts, prints one JSON list of [start, end] spans
@@ -263,10 +264,22 @@ def cli_commands(files: list[str]) -> dict[str, list[str] | None]:
     }
 
 
-def time_cli_batch(drafts: list[str], tmp: Path) -> None:
-    """Each tool's own command line over the same drafts in one invocation, start-up included."""
+def _wall(cmd: list[str], cwd: Path, stdin_path: Path | None = None) -> float | None:
+    t = time.perf_counter()
+    try:
+        if stdin_path is None:
+            subprocess.run(cmd, capture_output=True, timeout=600, cwd=cwd)
+        else:
+            with stdin_path.open("rb") as fh:
+                subprocess.run(cmd, stdin=fh, capture_output=True, timeout=600, cwd=cwd)
+    except subprocess.TimeoutExpired:
+        return None
+    return time.perf_counter() - t
+
+
+def _batch_files(drafts: list[str], tmp: Path) -> tuple[list[str], Path]:
     folder = tmp / "files"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     files = []
     for n, text in enumerate(drafts):
         path = folder / f"d{n:05d}.txt"
@@ -274,29 +287,45 @@ def time_cli_batch(drafts: list[str], tmp: Path) -> None:
         files.append(str(path))
     jsonl = tmp / "batch.jsonl"
     jsonl.write_text("".join(json.dumps({"text": d}) + "\n" for d in drafts), encoding="utf-8")
+    return files, jsonl
+
+
+def time_cli_batch(drafts: list[str], tmp: Path, rounds: int = RACE_ROUNDS) -> None:
+    """Each tool's own command line over the same drafts in one invocation, start-up included;
+    then cio-coach and write-good in turn, `rounds` times, medians compared (the machine's
+    load moves between two runs minutes apart, not between two runs side by side)."""
+    files, jsonl = _batch_files(drafts, tmp)
     ours = time_cli(jsonl, len(drafts))
     if ours is None:
         print("cio-coach CLI not found; batch comparison skipped")
         return
     print(f"command lines over {len(drafts):,} drafts, one invocation each, start-up included:")
     print(f"  {'cio-coach':<12} {ours:>7.2f} s  {len(drafts) / ours:>9,.0f} drafts/s")
-    for name, cmd in cli_commands(files).items():
-        if cmd is None:
-            print(f"  {name:<12} not installed (sh bench/anchors/setup.sh)")
+    commands = cli_commands(files)
+    for name, cmd in commands.items():
+        wall = _wall(cmd, tmp) if cmd is not None else None
+        if wall is None:
+            print(f"  {name:<12} {'not installed' if cmd is None else 'over 600 s'}")
             continue
-        t = time.perf_counter()
-        try:
-            subprocess.run(cmd, capture_output=True, timeout=600, cwd=tmp)
-        except subprocess.TimeoutExpired:
-            print(f"  {name:<12} over 600 s")
-            continue
-        wall = time.perf_counter() - t
-        verdict = ""
-        if name == "write-good":
-            verdict = "; meets" if ours <= wall else "; misses"
-            verdict += " the target of at least write-good's speed"
         print(f"  {name:<12} {wall:>7.2f} s  {len(drafts) / wall:>9,.0f} drafts/s  "
-              f"(cio-coach {wall / ours:,.2f}x its speed{verdict})")
+              f"(cio-coach {wall / ours:,.2f}x its speed)")
+    if commands.get("write-good"):
+        race_write_good(jsonl, commands["write-good"], tmp, rounds, len(drafts))
+
+
+def race_write_good(jsonl: Path, write_good: list[str], tmp: Path, rounds: int,
+                    count: int) -> None:
+    cli = shutil.which("cio-coach", path=str(Path(sys.executable).parent))
+    ours, theirs = [], []
+    for _ in range(rounds):
+        ours.append(_wall([cli, "check", "--jsonl"], tmp, jsonl) or float("inf"))
+        theirs.append(_wall(write_good, tmp) or float("inf"))
+    mine, other = statistics.median(ours), statistics.median(theirs)
+    verdict = "meets" if mine <= other else "misses"
+    print(f"side by side, {rounds} rounds in turn over {count:,} drafts: cio-coach check "
+          f"--jsonl {mine:.2f} s, write-good {other:.2f} s (medians; rounds "
+          f"{', '.join(f'{a:.2f}/{b:.2f}' for a, b in zip(ours, theirs, strict=True))}); "
+          f"{verdict} the target of at least write-good's speed")
 
 
 def row(name: str, r: dict) -> str:

@@ -175,20 +175,15 @@ class Checker:
                 findings.append(finding)
                 continue
             lo, hi = _sentence_window(tokens.sentence_of, i, j)
-            keep, finding.uncertain = self._decide(form, i, j, words, tokens.low, lo, hi)
+            keep, finding.uncertain, by_default = self._decide(form, i, j, words, tokens.low,
+                                                               lo, hi)
             if keep:
                 findings.append(finding)
-            elif finding.uncertain and self._undecided(form, tokens.low, i, j, lo, hi):
+            elif by_default:
                 pending.append(finding)
             else:
                 considered.append(finding)
         return findings, considered, pending
-
-    def _undecided(self, form: Form, low: list[str], i: int, j: int, lo: int, hi: int) -> bool:
-        """Did no cue speak for either sense (so the default alone dropped it)?"""
-        cues = self.cues_of.get(form.term.term)
-        return cues is None or (not cues.strong(low, lo, i, j, hi)
-                                and not cues.weak(low[lo:i] + low[j:hi]))
 
     def match_terms(self, words: list[str], low: list[str],
                      joinable: Callable[[int], bool]) -> list[tuple[int, int, Form]]:
@@ -269,23 +264,25 @@ class Checker:
         return found
 
     def _decide(self, form: Form, i: int, j: int, words: list[str], low: list[str], lo: int,
-                hi: int) -> tuple[bool, bool]:
-        """(keep, uncertain) for a term with an everyday sense; lo:hi is its context."""
+                hi: int) -> tuple[bool, bool, bool]:
+        """(keep, uncertain, by default) for a term with an everyday sense; lo:hi is its
+        context. "By default": no cue spoke, the term's default sense decided."""
         cues = self.cues_of.get(form.term.term)
         # "the CRM instance", "the VPN gateway": an IT acronym right before is a strong cue
         acronym_before = i > lo and (looks_like_acronym(words[i - 1]) or "") not in (
             "", *self.allowed)
-        if cues is None:
-            return acronym_before or form.term.sense == "tech", not acronym_before
+        if acronym_before:
+            return True, False, False
+        default = form.term.sense == "tech"
         if not cues:
-            return form.term.sense == "tech", True
-        strong = cues.strong(low, lo, i, j, hi) + acronym_before
+            return default, True, True
+        strong = cues.strong(low, lo, i, j, hi)
         if strong:
-            return strong > 0, False
+            return strong > 0, False, False
         weak = cues.weak(low[lo:i] + low[j:hi])
         if weak:
-            return weak > 0, True
-        return form.term.sense == "tech", True
+            return weak > 0, True, False
+        return default, True, True
 
     @staticmethod
     def _finding(text: str, start: int, end: int, form: Form) -> Finding:

@@ -159,6 +159,10 @@ def planned(text: str, findings: list[Finding]) -> tuple[list[Finding], list[Fin
     ordered = sorted(findings, key=lambda f: f.start)
     chosen, stuck = [], []
     alts = [substitute(f) for f in ordered]
+    hopeless = [f for f, alt in zip(ordered, alts, strict=True)
+                if alt is None and f.severity == "high"]
+    if hopeless:  # no rewrite can be offered: spare the grammar tests
+        return [], hopeless
     for n, finding in enumerate(ordered):
         alt = alts[n]
         neighbours = ((ordered[n - 1], alts[n - 1]) if n else None,
