@@ -130,22 +130,24 @@ class Coach:
         return open_storage(self.settings)
 
     def checker(self, team_id: str = CLI_TEAM) -> Checker:
-        """The built-in lists plus the team's own terms; the built-in lists alone (and a
+        """The knowledge folder's lists plus the team's own terms; the lists alone (and a
         warning in the log) when the team's terms cannot be read."""
+        lists = self.settings.knowledge_dir
         if not self._shared_state_exists():
-            return default_checker()
+            return default_checker(lists)
         try:
-            return self.storage().team_terms.checker(team_id)
+            return self.storage().team_terms.checker(team_id, lists)
         except Exception as exc:  # a broken database must not stop the check
             log.warning("team terms not loaded (%s); using the built-in lists only", exc)
-            return default_checker()
+            return default_checker(lists)
 
-    def check(self, draft: str, *, team_id: str = CLI_TEAM,
-              checker: Checker | None = None) -> Report:
-        """The jargon report of `draft`; a configured model judges the unsure senses."""
+    def check(self, draft: str, *, team_id: str = CLI_TEAM, checker: Checker | None = None,
+              audience: str | None = None) -> Report:
+        """The jargon report of `draft` for `audience` (None: guessed from its opening);
+        a configured model judges the senses the scan was unsure of."""
         checker = checker or self.checker(team_id)
         with self.cpu_gate():
-            report = check(draft, checker=checker)
+            report = check(draft, checker=checker, audience=audience)
         if self.settings.model_configured:
             report = judge_report(report, self.settings)
         return report

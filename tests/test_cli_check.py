@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 def test_clean_draft_exits_0(run_cli):
     proc = run_cli("check", "Please save your files before Friday.")
@@ -18,7 +20,7 @@ def test_jargon_exits_1_and_lists_term_why_and_instead(run_cli):
     assert "[ERP]" in out and "[go-live]" in out
     assert "why: The day a new system starts being used for real." in out
     assert "instead: launch" in out
-    assert "Reading grade" in out and "Jargon density" in out
+    assert "Reading grade" in out and "Jargon density" in out and "Verdict: Fix first" in out
     assert "The business management system launch slipped a week." in out
 
 
@@ -34,7 +36,8 @@ def test_json_contract(run_cli):
     assert proc.returncode == 1
     data = json.loads(proc.stdout_text)
     assert data["text"] == text
-    assert {"findings", "density", "grade", "rewrite"} <= data.keys()
+    assert {"findings", "density", "grade", "rewrite", "rewrite_note", "style", "verdict",
+            "audience"} <= data.keys()
     for f in data["findings"]:
         assert text[f["start"]:f["end"]] == f["term"]
         assert {"kind", "suggestion", "explanation", "severity"} <= f.keys()
@@ -50,6 +53,7 @@ def test_jsonl_one_result_per_line_and_bad_lines_get_an_error(run_cli):
     assert len(results) == 5
     assert [f["term"] for f in results[0]["findings"]] == ["API"]
     assert all("error" in r for r in results[1:4])
+    assert [r["line"] for r in results[1:4]] == [2, 3, 4]
     assert results[4]["findings"] == []
 
 
@@ -102,3 +106,129 @@ def test_unreadable_database_is_reported_and_the_check_still_runs(run_cli, db_pa
     assert "[API]" in proc.stdout_text
     [aside] = db_path.parent.glob("cio-coach.db.corrupt-*")  # kept, under another name
     assert aside.read_bytes() == b"not a database at all " * 10
+
+
+def test_piped_stdin_needs_no_dash(run_cli):
+    proc = run_cli("check", input="The API is down.\n")
+    assert proc.returncode == 1, proc.stderr_text
+    assert "[API]" in proc.stdout_text and "Paste your draft" not in proc.stderr_text
+
+
+def test_one_entry_per_term_with_its_count(run_cli):
+    proc = run_cli("check", "The DNS failed. DNS is back. We fixed DNS for good.")
+    assert proc.stdout_text.count("why:") == 1
+    assert "DNS ×3" in proc.stdout_text
+
+
+def test_files_get_path_line_col_positions(run_cli, tmp_path):
+    first = tmp_path / "notice.txt"
+    first.write_text("Hello all,\nthe ERP is back.\nThe ERP was slow.\n", encoding="utf-8")
+    second = tmp_path / "plain.txt"
+    second.write_text("Lunch is at noon on Friday.\n", encoding="utf-8")
+    proc = run_cli("check", str(first), str(second))
+    assert proc.returncode == 1
+    assert f"{first}:2:5: ERP ×2" in proc.stdout_text and "also at 3:5" in proc.stdout_text
+    assert f"{second}: No jargon found." in proc.stdout_text
+    assert run_cli("check", str(second)).returncode == 0
+    missing = run_cli("check", str(first), str(tmp_path / "nope.txt"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr_text
+
+
+def test_long_sentence_and_passive_voice_are_style_notes_not_findings(run_cli):
+    long = ("We would like to thank everyone in the warehouse and in the offices for the "
+            "patience and good humour shown over the last few weeks while the new shelving "
+            "was put in place, and we hope the changes make the work easier for all of you.")
+    proc = run_cli("check", "--json", long)
+    data = json.loads(proc.stdout_text)
+    assert proc.returncode == 0 and data["findings"] == []
+    kinds = {n["kind"] for n in data["style"]}
+    assert kinds == {"long sentence", "passive voice"}
+    assert data["verdict"].startswith("Fix first: split the") and data["ready"] is False
+    text = run_cli("check", long).stdout_text
+    assert "long sentence" in text and "No jargon found" in text
+
+
+def test_rewrite_is_null_with_a_note_when_none_is_safe(run_cli):
+    data = json.loads(run_cli("check", "--json", "The QXZ report is late.").stdout_text)
+    assert data["rewrite"] is None and data["rewrite_note"]
+    clean = json.loads(run_cli("check", "--json", "Lunch is at noon.").stdout_text)
+    assert clean["rewrite"] is None and "nothing to change" in clean["rewrite_note"]
+
+
+def test_audience_option_and_per_line_audience(run_cli):
+    text = "GL and AP close on Friday."
+    assert run_cli("check", text).returncode == 1
+    assert run_cli("check", "--audience", "finance", text).returncode == 0
+    assert run_cli("check", "--audience", "astronauts", text).returncode == 2
+    lines = [json.dumps({"text": text, "audience": "finance"}), json.dumps({"text": text}),
+             json.dumps({"text": text, "audience": "nobody"})]
+    proc = run_cli("check", "--jsonl", input="\n".join(lines) + "\n")
+    results = [json.loads(line) for line in proc.stdout_text.splitlines()]
+    assert results[0]["findings"] == [] and results[0]["audience"] == "finance"
+    assert results[1]["findings"] and results[2]["line"] == 3
+
+
+def _run_on_terminal(args: list[str], env: dict[str, str], typed: bytes | None = None):
+    """The CLI with stdout (and stdin, when `typed` is given) on a pseudo-terminal."""
+    import os
+    import subprocess
+    import sys
+
+    out_master, out_slave = os.openpty()
+    in_master, in_slave = os.openpty() if typed is not None else (None, None)
+    proc = subprocess.Popen([sys.executable, "-m", "bot", *args], stdout=out_slave,
+                            stderr=subprocess.PIPE, env=env,
+                            stdin=in_slave if typed is not None else subprocess.DEVNULL)
+    os.close(out_slave)
+    if typed is not None:
+        os.close(in_slave)
+        os.write(in_master, typed)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(out_master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    stderr = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    return b"".join(chunks).decode(), stderr
+
+
+def test_colour_on_a_terminal_unless_no_color(db_path):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
+    env.update(CIO_COACH_DB=str(db_path), TERM="xterm")
+    coloured, _ = _run_on_terminal(["check", "The API is down."], env)
+    assert "\x1b[31m" in coloured
+    plain, _ = _run_on_terminal(["check", "The API is down."], env | {"NO_COLOR": "1"})
+    assert "\x1b[" not in plain and "[API]" in plain
+
+
+@pytest.mark.parametrize("args", [["check"], ["check", "-"]])
+def test_terminal_prompt_then_reads_until_ctrl_d(db_path, args):
+    import os
+
+    env = dict(os.environ, CIO_COACH_DB=str(db_path), NO_COLOR="1")
+    out, err = _run_on_terminal(args, env, typed=b"The API is down.\n\x04")
+    assert "Paste your draft, then press Ctrl-D" in err
+    assert "[API]" in out
+
+
+def test_report_is_wrapped_to_the_terminal_width(run_cli):
+    draft = ("The ERP go-live slipped a week because the API between the MES and the "
+             "warehouse system keeps timing out, and we will push a hotfix to prod tonight.")
+    proc = run_cli("check", draft, env={"COLUMNS": "60"})
+    lines = proc.stdout_text.splitlines()
+    assert max(len(line) for line in lines) <= 60
+    assert all(not line.endswith("-") for line in lines)
+
+
+def test_a_long_draft_argument_is_text_not_a_file_name(run_cli):
+    draft = "The API is down. " * 40  # longer than any file name may be
+    proc = run_cli("check", draft)
+    assert proc.returncode == 1, proc.stderr_text
+    assert "API ×40" in proc.stdout_text

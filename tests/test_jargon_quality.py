@@ -165,3 +165,22 @@ def test_blind_drafts_meet_a_quality_bar():
     assert recall >= 0.88, notes
     assert precision >= 0.93, notes
     assert ok_hits <= 1, notes
+
+
+def test_real_style_drafts_meet_a_quality_bar():
+    """IT notices written in the style of real ones (status pages, announcements,
+    postmortems, change notices, ERP cutover notes, helpdesk replies) with non-IT controls
+    (tests/data/drafts_real.jsonl). A floor under today's figures, to catch regressions;
+    the issue's targets (recall 0.9, precision 0.95) are not met yet: see docs/jargon.md."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "drafts_real.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    drafts = [(r["tag"], r["text"], r["flag"], r["either"], r["ok"]) for r in rows]
+    recall, precision, ok_hits, notes = _score(drafts)
+    assert recall >= 0.74, notes
+    assert precision >= 0.94, notes
+    assert ok_hits <= 3, notes
+    wrong_in_controls = [n for n in notes if n[0] == "control" and n[1] != "missed"]
+    assert wrong_in_controls == []  # the non-IT notices get nothing beyond their labels

@@ -10,35 +10,53 @@ defined in the text are reported too.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from bot.jargon.acronyms import find_definitions, looks_like_acronym
-from bot.jargon.markup import mask
+from bot.jargon.acronyms import Definition, looks_like_acronym
+from bot.jargon.audiences import Audience
+from bot.jargon.findings import Finding, Scan
+from bot.jargon.openscan import Tokens
+from bot.jargon.scanner import scan_text
+from bot.jargon.senses import CueSet
 from bot.jargon.terms import Lists, SenseCue, Term
 from bot.jargon.tokens import (
-    JOINABLE_GAP_RE,
-    SENTENCE_END_RE,
-    WORD_RE,
     inflections,
     normalise_phrase,
 )
+from bot.jargon.vocabulary import load_vocabulary
 
 # cheap tests that let most drafts skip the markup mask and the definition search
-MARKUP_HINT_RE = re.compile(r"[`<@]|:[a-z0-9_+'-]+:|://|www\.", re.I)
-DEFINITION_HINT_RE = re.compile(r"\(|stands for|means|short for|abbreviation|\bor\s+[A-Z]")
 NEAR_WINDOW = 10  # words either side that count as "near" for weak cues
 SHOUTING_RUN = 3  # this many upper-case words in a row are emphasis, not acronyms
 MAX_JOINED_PARTS = 3
 SHOUTED_MIN_LETTERS = 4  # "SAP", "WAN", "CAB" are short words too, but acronyms here
-MAX_GAP = 4  # characters between the words of a phrase ("go - live", "data\nwarehouse")
 # "roll it back": a pronoun may sit inside a two-word phrasal verb
 PARTICLES = frozenset(["back", "up", "down", "over", "out", "off", "in", "on"])
 PRONOUNS = ("it", "them", "this", "that", "everything", "these", "those")
+DETERMINERS = frozenset(["the", "a", "an", "our", "your", "their", "its", "this", "that", "each",
+                         "every", "all", "both"])
+OBJECT_STOP = frozenset(["the", "a", "an", "and", "or", "to", "of", "in", "on", "at", "for",
+                         "is", "was", "be", "not", "no", "time", "day", "week", "night"])
+CLAUSE_FOLLOWERS = frozenset(["from", "to", "at", "on", "in", "for", "after", "before", "when",
+                              "so", "while", "until", "once", "if", "again", "now",
+                              "tonight", "today", "tomorrow", "by", "with"])
 
-ACRONYM_WHY = "An abbreviation a reader outside IT may not know."
-ACRONYM_INSTEAD = "Spell it out the first time, e.g. 'full name (ABC)', or say what it is."
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+ACRONYM_WHY = "An abbreviation or name a reader outside IT may not know."
+ACRONYM_INSTEAD = ("Spell it out the first time, e.g. 'full name (ABC)', or say what it is "
+                   "or does for the reader.")
+CAPITALS_RE = re.compile(r"(?<![^\W_])[A-Z0-9&]*[A-Z][A-Z0-9&]*s?(?![^\W_])")
+# "Building 81A", "Room B2", "Line 3": what follows names a place or a part, not a system
+PLACE_WORDS = frozenset(_words("""
+building buildings room rooms floor level gate bay bays dock docks line lines unit units
+block wing suite corridor corridors area zone stand platform aisle door doors part parts
+item lot model route bus flight site plot phase
+"""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,41 +66,6 @@ class Form:
     word: int  # which word carries the inflection: 0 first, -1 last
     upper_only: bool  # an acronym: only its upper-case spelling counts
     canonical: bool = True  # a spelling of the entry's own term (not a listed synonym)
-
-
-@dataclass(slots=True)
-class Finding:
-    start: int
-    end: int
-    term: str  # the text as written
-    kind: str  # term, buzzword, team, acronym
-    suggestion: str
-    explanation: str
-    severity: str
-    uncertain: bool = False  # decided by a weak context cue or a default
-    entry: str = ""  # the list entry it matched
-    category: str = ""
-    tag: str = ""  # inflection of the matched form
-    word: int = 0
-    pos: str = "n"
-    canonical: bool = True
-
-    def to_json(self) -> dict:
-        return {"start": self.start, "end": self.end, "term": self.term, "kind": self.kind,
-                "suggestion": self.suggestion, "explanation": self.explanation,
-                "severity": self.severity, "uncertain": self.uncertain, "entry": self.entry,
-                "category": self.category}
-
-
-@dataclass(slots=True)
-class Scan:
-    """What one pass over a text found, before reporting."""
-
-    text: str
-    prose: str  # text with markup masked, same length
-    words: int
-    findings: list[Finding] = field(default_factory=list)
-    considered: list[Finding] = field(default_factory=list)  # dropped on weak evidence
 
 
 def term_key(term: str) -> str:
@@ -120,71 +103,6 @@ def _forms_of(term: Term) -> Iterable[tuple[tuple[str, ...], Form]]:
                             yield (inflected, pronoun, ws[1]), Form(term, tag, 0, upper, canon)
 
 
-class CueSet:
-    """The context cues of one term, indexed for quick look-up.
-
-    Strong cues (the words right before or after) decide when one sense has more of
-    them; otherwise weak cues (words near by in the same sentence) are counted.
-    A trailing * in a cue matches any ending.
-    """
-
-    def __init__(self, cues: Iterable[SenseCue]) -> None:
-        self.prev: dict[tuple[str, ...], int] = {}
-        self.next: dict[tuple[str, ...], int] = {}
-        self.prev_prefix: list[tuple[str, int]] = []
-        self.next_prefix: list[tuple[str, int]] = []
-        self.near_words: dict[str, int] = {}
-        self.near_prefix: dict[int, tuple[str, ...]] = {1: (), -1: ()}
-        self.near_phrases: list[tuple[str, int]] = []
-        for cue in cues:
-            vote = 1 if cue.sense == "tech" else -1
-            words = cue.cue
-            if cue.where in ("prev", "next"):
-                exact = self.prev if cue.where == "prev" else self.next
-                if len(words) == 1 and words[0].endswith("*"):
-                    prefixes = self.prev_prefix if cue.where == "prev" else self.next_prefix
-                    prefixes.append((words[0][:-1], vote))
-                else:
-                    exact[words] = exact.get(words, 0) + vote
-            elif len(words) > 1:
-                self.near_phrases.append((" " + " ".join(words).replace("*", ""), vote))
-            elif words[0].endswith("*"):
-                self.near_prefix[vote] += (words[0][:-1],)
-            else:
-                self.near_words[words[0]] = self.near_words.get(words[0], 0) + vote
-        self.prev_sizes = sorted({len(k) for k in self.prev})
-        self.next_sizes = sorted({len(k) for k in self.next})
-
-    def strong(self, low: list[str], lo: int, i: int, j: int, hi: int) -> int:
-        """Positive: technical, negative: everyday, 0: undecided."""
-        score = 0
-        for size in self.prev_sizes:
-            if i - size >= lo:
-                score += self.prev.get(tuple(low[i - size:i]), 0)
-        for size in self.next_sizes:
-            if j + size <= hi:
-                score += self.next.get(tuple(low[j:j + size]), 0)
-        if i > lo:
-            score += sum(v for p, v in self.prev_prefix if low[i - 1].startswith(p))
-        if j < hi:
-            score += sum(v for p, v in self.next_prefix if low[j].startswith(p))
-        return score
-
-    def weak(self, window: list[str]) -> int:
-        words = self.near_words
-        score = sum(words.get(w, 0) for w in set(window))
-        tech, plain = self.near_prefix[1], self.near_prefix[-1]
-        for w in window:
-            if tech and w.startswith(tech):
-                score += 1
-            if plain and w.startswith(plain):
-                score -= 1
-        if self.near_phrases:
-            joined = " " + " ".join(window)
-            score += sum(v for phrase, v in self.near_phrases if phrase in joined)
-        return score
-
-
 class Checker:
     """A compiled set of lists. Build once, call `scan` many times (thread-safe)."""
 
@@ -207,6 +125,12 @@ class Checker:
         self.cues = {term: CueSet(cues) for term, cues in grouped.items()}
         self.cues_of = {t.term: self.cues.get(term_key(t.term))
                         for t in (*self.team_terms, *lists.terms, *lists.buzzwords) if t.sense}
+        self.vocabulary = load_vocabulary(lists.data_dir)
+        # "fail traffic over", "roll the change back": a phrasal verb around its object
+        self.phrasal: dict[str, list[tuple[str, Form]]] = {}
+        for words, forms in self.index.items():
+            if len(words) == 3 and words[1] == PRONOUNS[0] and words[2] in PARTICLES:
+                self.phrasal.setdefault(words[0], []).extend((words[2], f) for f in forms)
 
     def _add(self, words: tuple[str, ...], form: Form) -> None:
         forms = self.index.setdefault(words, [])
@@ -221,54 +145,47 @@ class Checker:
 
     # -- scanning -------------------------------------------------------------------
 
-    def scan(self, text: str) -> Scan:
-        prose = mask(text) if MARKUP_HINT_RE.search(text) else text
-        spans = [m.span() for m in WORD_RE.finditer(prose)]
-        words = [prose[a:b] for a, b in spans]
-        low = _lower_words(prose, words)
-        scan = Scan(text=text, prose=prose, words=len(words))
-        if not words:
-            return scan
-        definitions = find_definitions(prose) if DEFINITION_HINT_RE.search(prose) else []
+    def scan(self, text: str, audience: Audience | str | None = None) -> Scan:
+        """Every finding in `text`; `audience` (an Audience or its name; None: the readers
+        the first sentence names, else general) drops the terms its readers know."""
+        return scan_text(self, text, audience)
+
+    def list_findings(self, tokens: Tokens, matches: list[tuple[int, int, Form]],
+                      definitions: list[Definition]
+                      ) -> tuple[list[Finding], list[Finding], list[Finding]]:
+        """(findings, considered, pending) for the list matches. Terms with an everyday
+        sense are decided by their context cues; "considered" holds those dropped on weak
+        evidence, "pending" those no cue decided and whose default is the everyday sense:
+        the sentence around them decides (`scanner`)."""
+        words, spans, text = tokens.words, tokens.spans, tokens.text
         defined = {d.acronym for d in definitions}
         in_definition = _Spans([(d.start, d.end) for d in definitions]).covers
-
-        def joinable(k: int) -> bool:
-            gap = prose[spans[k - 1][1]:spans[k][0]]
-            # short gaps only: masked markup between two words must not join them
-            return gap == " " or (len(gap) <= MAX_GAP and JOINABLE_GAP_RE.fullmatch(gap)
-                                  is not None)
-
-        matches = self._match_terms(words, low, joinable)
-        used = [False] * len(words)
         # an entry explained once (inside a definition, or as the defined acronym) is fine
         explained = {form.term.term for i, j, form in matches
                      if definitions and (in_definition(spans[i][0], spans[j - 1][1])
                                          or (j - i == 1 and _acronym_core(words[i]) in defined))}
         findings: list[Finding] = []
-        ambiguous: list[tuple[int, int, Form]] = []
+        considered: list[Finding] = []
+        pending: list[Finding] = []
         for i, j, form in matches:
-            for k in range(i, j):
-                used[k] = True
             if form.term.term in explained:
                 continue
-            if form.term.sense:
-                ambiguous.append((i, j, form))
+            finding = self._finding(text, spans[i][0], spans[j - 1][1], form)
+            if not form.term.sense:
+                findings.append(finding)
+                continue
+            lo, hi = _sentence_window(tokens.sentence_of, i, j)
+            keep, finding.uncertain, by_default = self._decide(form, i, j, words, tokens.low,
+                                                               lo, hi)
+            if keep:
+                findings.append(finding)
+            elif by_default:
+                pending.append(finding)
             else:
-                findings.append(self._finding(text, spans[i][0], spans[j - 1][1], form))
-        findings.extend(self._acronyms(text, words, spans, used, defined, in_definition))
-        if ambiguous:
-            for i, j, form in ambiguous:
-                lo, hi = _sentence_window(prose, spans, i, j)
-                keep, uncertain = self._decide(form, i, j, words, low, lo, hi)
-                finding = self._finding(text, spans[i][0], spans[j - 1][1], form)
-                finding.uncertain = uncertain
-                (findings if keep else scan.considered).append(finding)
-        findings.sort(key=lambda f: (f.start, f.end))
-        scan.findings = findings
-        return scan
+                considered.append(finding)
+        return findings, considered, pending
 
-    def _match_terms(self, words: list[str], low: list[str],
+    def match_terms(self, words: list[str], low: list[str],
                      joinable: Callable[[int], bool]) -> list[tuple[int, int, Form]]:
         """Leftmost-longest matches: (first word, end word exclusive, form)."""
         found = []
@@ -287,42 +204,85 @@ class Checker:
                     found.append((i, i + size, form))
                     taken = i + size
                     break
+            else:
+                around = self._around_object(low, i, joinable) if low[i] in self.phrasal \
+                    else None
+                if around is not None:
+                    found.append(around)
+                    taken = around[1]
         return found
 
-    def _acronyms(self, text, words, spans, used, defined, in_definition):
+    def _around_object(self, low: list[str], i: int, joinable: Callable[[int], bool]
+                       ) -> tuple[int, int, Form] | None:
+        """A phrasal verb with a short object between verb and particle, the particle
+        ending a clause: "failing traffic over from ...", "roll the change back."."""
+        n = len(low)
+        for gap in (1, 2):
+            p = i + gap + 1
+            if p >= n or not all(map(joinable, range(i + 1, p + 1))):
+                continue
+            inner = low[i + 1:p]
+            if gap == 2 and inner[0] not in DETERMINERS or not inner[-1].isalpha() or \
+                    inner[-1] in OBJECT_STOP:
+                continue
+            ends_clause = p + 1 == n or not joinable(p + 1) or low[p + 1] in CLAUSE_FOLLOWERS
+            for particle, form in self.phrasal[low[i]]:
+                if low[p] == particle and ends_clause:
+                    return i, p + 1, form
+        return None
+
+    def acronyms(self, tokens: Tokens, definitions: list[Definition]) -> list[Finding]:
+        """Unexplained acronyms among the words no list matched."""
+        words, used, low = tokens.words, tokens.used, tokens.low
+        defined = {d.acronym for d in definitions}
+        in_definition = _Spans([(d.start, d.end) for d in definitions]).covers
         runs: list[int] | None = None
-        for k, word in enumerate(words):
-            if used[k] or word.islower() or not (word[0].isupper() or word[0].isdigit()):
+        found: list[Finding] = []
+        starts = tokens.starts
+        # only words in capitals can be acronyms: a regex finds them, not a loop over all
+        for m in CAPITALS_RE.finditer(tokens.prose):
+            k = bisect_left(starts, m.start())
+            if k >= len(words) or starts[k] != m.start():
+                continue
+            word = words[k]
+            if used[k]:
                 continue
             core = looks_like_acronym(word)
-            if not core or core in self.allowed or core in defined or _shouted(core):
+            if not core or core in self.allowed or core in defined or _shouted(core) or \
+                    (k > 0 and low[k - 1] in PLACE_WORDS):
                 continue
             if runs is None:
                 runs = _caps_runs(words)
             if runs[k] >= SHOUTING_RUN:
                 continue
-            start, end = spans[k]
+            start, end = tokens.spans[k]
             if in_definition(start, end):
                 continue
-            yield Finding(start, end, text[start:end], "acronym", ACRONYM_INSTEAD,
-                          ACRONYM_WHY, "medium", entry=core, category="acronym")
+            used[k] = True
+            found.append(Finding(start, end, tokens.text[start:end], "acronym", ACRONYM_INSTEAD,
+                                 ACRONYM_WHY, "medium", entry=core, category="acronym"))
+        return found
 
     def _decide(self, form: Form, i: int, j: int, words: list[str], low: list[str], lo: int,
-                hi: int) -> tuple[bool, bool]:
-        """(keep, uncertain) for a term with an everyday sense; lo:hi is its context."""
+                hi: int) -> tuple[bool, bool, bool]:
+        """(keep, uncertain, by default) for a term with an everyday sense; lo:hi is its
+        context. "By default": no cue spoke, the term's default sense decided."""
         cues = self.cues_of.get(form.term.term)
         # "the CRM instance", "the VPN gateway": an IT acronym right before is a strong cue
         acronym_before = i > lo and (looks_like_acronym(words[i - 1]) or "") not in (
             "", *self.allowed)
-        if cues is None:
-            return acronym_before or form.term.sense == "tech", not acronym_before
-        strong = cues.strong(low, lo, i, j, hi) + acronym_before
+        if acronym_before:
+            return True, False, False
+        default = form.term.sense == "tech"
+        if not cues:
+            return default, True, True
+        strong = cues.strong(low, lo, i, j, hi)
         if strong:
-            return strong > 0, False
+            return strong > 0, False, False
         weak = cues.weak(low[lo:i] + low[j:hi])
         if weak:
-            return weak > 0, True
-        return form.term.sense == "tech", True
+            return weak > 0, True, False
+        return default, True, True
 
     @staticmethod
     def _finding(text: str, start: int, end: int, form: Form) -> Finding:
@@ -391,27 +351,12 @@ def _caps_runs(words: list[str]) -> list[int]:
     return runs
 
 
-def _lower_words(prose: str, words: list[str]) -> list[str]:
-    lowered = prose.lower()
-    if len(lowered) == len(prose):
-        low = WORD_RE.findall(lowered)
-        if len(low) == len(words):
-            return low
-    return [w.lower() for w in words]
-
-
-def _sentence_window(prose: str, spans: list[tuple[int, int]], i: int, j: int
-                     ) -> tuple[int, int]:
+def _sentence_window(sentence_of: list[int], i: int, j: int) -> tuple[int, int]:
     """Words lo:hi around words i:j, within NEAR_WINDOW and the same sentence."""
-
-    def boundary(k: int) -> bool:  # does a sentence end between word k-1 and word k?
-        gap = prose[spans[k - 1][1]:spans[k][0]]
-        return gap != " " and SENTENCE_END_RE.search(gap) is not None
-
     lo = i
-    while lo > 0 and i - lo < NEAR_WINDOW and not boundary(lo):
+    while lo > 0 and i - lo < NEAR_WINDOW and sentence_of[lo - 1] == sentence_of[i]:
         lo -= 1
     hi = j
-    while hi < len(spans) and hi - j < NEAR_WINDOW and not boundary(hi):
+    while hi < len(sentence_of) and hi - j < NEAR_WINDOW and sentence_of[hi] == sentence_of[j - 1]:
         hi += 1
     return lo, hi

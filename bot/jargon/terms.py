@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent.parent.parent / "knowledge" / "jargon"
+from bot.config import DEFAULT_KNOWLEDGE_DIR
+
+DATA_DIR = DEFAULT_KNOWLEDGE_DIR / "jargon"  # the repository's lists
 
 SEVERITIES = ("high", "medium", "low")
 POS_TAGS = ("n", "v", "nv", "x")
@@ -124,6 +126,14 @@ class Lists:
     buzzwords: tuple[Term, ...]
     allowed_acronyms: frozenset[str]
     sense_cues: tuple[SenseCue, ...]
+    data_dir: Path = DATA_DIR
+
+
+def jargon_dir(knowledge_dir: Path) -> Path:
+    """`knowledge_dir/jargon`; a knowledge folder without jargon lists (a deployment that
+    only brings its own texts) falls back to the repository's."""
+    folder = Path(knowledge_dir) / "jargon"
+    return folder if (folder / "terms.csv").is_file() else DATA_DIR
 
 
 def load_lists(data_dir: Path = DATA_DIR) -> Lists:
@@ -132,9 +142,11 @@ def load_lists(data_dir: Path = DATA_DIR) -> Lists:
         buzzwords=tuple(load_term_file(data_dir / "buzzwords.csv", "buzzword")),
         allowed_acronyms=load_allowed_acronyms(data_dir / "allowed-acronyms.txt"),
         sense_cues=tuple(load_sense_cues(data_dir / "sense-cues.csv")),
+        data_dir=data_dir,
     )
 
 
 @cache
-def default_lists() -> Lists:
-    return load_lists(DATA_DIR)
+def default_lists(knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> Lists:
+    """The lists of `knowledge_dir` (the repository's by default), loaded once."""
+    return load_lists(jargon_dir(knowledge_dir))

@@ -7,7 +7,6 @@ import re
 WORD_RE = re.compile(r"[^\W_]+")
 # What may sit between the words of a phrase: spaces, one hyphen or dash, one line break.
 JOINABLE_GAP_RE = re.compile(r"[ \t\u00a0]*[-\u2010\u2011\u2013/]?[ \t\u00a0]*\n?[ \t\u00a0]*")
-SENTENCE_END_RE = re.compile(r"[.!?;:]\s|[.!?;:]$|\n\s*\n|^\s*[-*\u2022]\s")
 
 VOWELS = frozenset("aeiou")
 

@@ -13,11 +13,13 @@ import threading
 import time
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy import delete as sql_delete
 
+from bot.config import DEFAULT_KNOWLEDGE_DIR
 from bot.errors import CioCoachError
 from bot.jargon import Checker, default_checker
 from bot.jargon.matcher import term_key
@@ -85,8 +87,8 @@ def _builtin_names() -> dict[str, str]:
     return names
 
 
-def _compile(rows: list[TeamTerm]) -> Checker:
-    base = default_checker()
+def _compile(rows: list[TeamTerm], knowledge_dir: Path) -> Checker:
+    base = default_checker(knowledge_dir)
     if not rows:
         return base
     added = [Term(term=r.term, variants=(), instead=r.instead, why=r.why, category="team",
@@ -98,7 +100,7 @@ def _compile(rows: list[TeamTerm]) -> Checker:
 class TeamTerms:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._cache: dict[str, tuple[int, Checker]] = {}
+        self._cache: dict[tuple[str, Path], tuple[int, Checker]] = {}
         self._lock = threading.Lock()
 
     # --- changes ----------------------------------------------------------------------
@@ -183,17 +185,19 @@ class TeamTerms:
                                 .order_by(c.changed_at.desc(), c.id.desc()).limit(limit))
             return [TermChange(*row) for row in rows]
 
-    def checker(self, team_id: str) -> Checker:
-        """The built-in lists plus the team's changes, compiled once per change."""
+    def checker(self, team_id: str, knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> Checker:
+        """The lists of `knowledge_dir` plus the team's changes, compiled once per change."""
+        key = (team_id, knowledge_dir)
         with self.engine.connect() as conn:
             version = self._version(conn, team_id)
             with self._lock:
-                hit = self._cache.get(team_id)
+                hit = self._cache.get(key)
             if hit and hit[0] == version:
                 return hit[1]
-            checker = _compile(self._select(conn, team_id)) if version else default_checker()
+            checker = _compile(self._select(conn, team_id), knowledge_dir) if version \
+                else default_checker(knowledge_dir)
         with self._lock:
-            self._cache[team_id] = (version, checker)
+            self._cache[key] = (version, checker)
         return checker
 
     def forget_team(self, conn: Connection, team_id: str) -> None:

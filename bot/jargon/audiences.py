@@ -1,0 +1,117 @@
+"""Who reads the draft: each audience is a data file of the terms its readers know.
+
+`knowledge/jargon/audiences/NAME.txt` holds one known term a line and `readers:` lines
+naming the readers. A finding whose term the audience knows is dropped. Without an
+audience given, a first sentence that addresses known readers ("Finance team: ...",
+"To the AP team") picks their audience; otherwise the reader is `general`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from bot.jargon.tokens import WORD_RE, normalise_phrase
+
+GENERAL = "general"
+AUDIENCES = ("general", "finance", "operations", "sales", "executive")
+OPENING_CHARS = 160  # the greeting or title that names the readers sits at the start
+OPENING_WORDS = 30
+
+
+class AudienceError(ValueError):
+    """An audience name with no data file."""
+
+
+@dataclass(frozen=True)
+class Audience:
+    name: str
+    known: frozenset[str]  # term keys: lower-case words joined by one space
+    readers: tuple[str, ...]
+
+    def knows(self, *terms: str) -> bool:
+        return any(_key(t) in self.known or _key(_singular(t)) in self.known for t in terms)
+
+
+def _key(term: str) -> str:
+    return " ".join(normalise_phrase(term))
+
+
+def _singular(term: str) -> str:
+    return term[:-1] if len(term) > 2 and term.endswith("s") else term
+
+
+def load_audience(path: Path) -> Audience:
+    known: set[str] = set()
+    readers: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.lower().startswith("readers:"):
+            readers.extend(r.strip().lower() for r in line[8:].split("|") if r.strip())
+        else:
+            known.add(_key(line))
+    return Audience(path.stem, frozenset(known), tuple(readers))
+
+
+@cache
+def load_audiences(data_dir: Path) -> dict[str, Audience]:
+    folder = data_dir / "audiences"
+    found = {p.stem: load_audience(p) for p in sorted(folder.glob("*.txt"))} \
+        if folder.is_dir() else {}
+    found.setdefault(GENERAL, Audience(GENERAL, frozenset(), ()))
+    return found
+
+
+@cache
+def _readers_index(data_dir: Path) -> dict[str, list[tuple[tuple[str, ...], bool, str]]]:
+    """First word -> (words of the reader phrase, only as the draft's first word, audience)."""
+    index: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
+    for audience in load_audiences(data_dir).values():
+        for reader in audience.readers:
+            words = normalise_phrase(reader.lstrip("^"))
+            if words:
+                index.setdefault(words[0], []).append(
+                    (words, reader.startswith("^"), audience.name))
+    return index
+
+
+def addressed_in(first_words: list[str], data_dir: Path) -> str | None:
+    """The audience whose readers these words (the draft's first sentence, lower case)
+    name, if any."""
+    index = _readers_index(data_dir)
+    opening = first_words[:OPENING_WORDS]
+    if index.keys().isdisjoint(opening):
+        return None
+    for k, word in enumerate(opening):
+        for phrase, first_only, name in index.get(word, ()):
+            if tuple(first_words[k:k + len(phrase)]) == phrase and (k == 0 or not first_only):
+                return name
+    return None
+
+
+def addressed_audience(text: str, data_dir: Path) -> str | None:
+    """The audience whose readers the draft's first sentence names, if any."""
+    from bot.text import split_sentences
+
+    spans = split_sentences(text[:OPENING_CHARS])
+    if not spans:
+        return None
+    first = text[spans[0][0]:spans[0][1]]
+    return addressed_in([w.lower() for w in WORD_RE.findall(first)], data_dir)
+
+
+def resolve_audience(name: str | None, text: str, data_dir: Path,
+                     first_words: list[str] | None = None) -> Audience:
+    """The audience asked for, else the one the opening addresses, else `general`
+    (`first_words`: the first sentence's words in lower case, when already known)."""
+    audiences = load_audiences(data_dir)
+    if name is None:
+        name = (addressed_in(first_words, data_dir) if first_words is not None
+                else addressed_audience(text, data_dir)) or GENERAL
+    if name not in audiences:
+        raise AudienceError(f"unknown audience {name!r}; choose from "
+                            f"{', '.join(sorted(audiences))}")
+    return audiences[name]

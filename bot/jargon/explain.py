@@ -1,0 +1,103 @@
+"""Terms the writer has explained in the text itself, so the reader is not left guessing.
+
+An explanation is a gloss in brackets right after the term ("the cutover blackout period
+(the interval between ...)"), a clause or apposition after it ("X, which ...", "X, meaning
+...", "X, the phone app that ..."), a plain word given first ("move, or cut over, to"),
+"known as X", or the next sentence defining it ("X is the ...", "This is the ...").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.jargon.acronyms import GLOSS_NOT_START as CLAUSE_STARTS
+
+GLOSS_AFTER_RE = re.compile(r"\s*\((?P<gloss>[^()\n]{3,200})\)")
+CLAUSE_AFTER_RE = re.compile(
+    r",?\s+(?:which\s+(?:is|are|means|lets|let|keeps|keep|stops|decides|checks|holds|"
+    r"sends|tracks|runs|protects|controls|approves|connects|is\s+what)|meaning|that\s+is,|"
+    r"i\.e\.|in\s+other\s+words|or\s+in\s+plain\s+words)\b", re.IGNORECASE)
+APPOSITION_AFTER_RE = re.compile(
+    r"(?:,|\s+[-\u2013\u2014])\s+(?:the|a|an|our)\s+[^,.;:()\n]{2,80}?\s+"
+    r"(?:that|which|who|where|used\s+to|you\s+use)\b", re.IGNORECASE)
+NAMED_BEFORE_RE = re.compile(r"\b(?:known\s+as|called|so-called|what\s+we\s+call)\s+$",
+                             re.IGNORECASE)
+PLAIN_FIRST_RE = re.compile(r"\b[a-z]+,\s+or\s+$")
+DEFINES_RE = re.compile(r"\s*(?:(?:this|that|it|these|they)\s+(?:is|are|means)|"
+                        r"(?:is|are|means|refers\s+to)\s+(?:the|a|an|when|how|what))\b",
+                        re.IGNORECASE)
+# "BitLocker scrambles the contents of the drive so that ...": says what it does
+DOES_RE = re.compile(r"\s+(?:(?!was\b|has\b|does\b)[a-z]+s|lets|keeps|makes)\s+"
+                     r"(?:the|your|our|a|an|every|all|you)\b")
+THIS_IS_A_RE = re.compile(r"(?:this|that|it|these|they)\s+(?:is|are|means)\s+an?\s",
+                          re.IGNORECASE)
+ARTICLE_RE = re.compile(r"(?:the|a|an|our)\s+", re.IGNORECASE)
+GLOSS_NOT_START = ("see ", "e.g", "i.e", "for example", "optional", "if ", "or ", "and ")
+MAX_LOOKBACK = 40
+LAST_WORDS = 3  # a term this close to its sentence's end is what "This is a ..." explains
+CLAUSE_STOP_RE = re.compile(r"[,;:.!?)\n]")
+# "the servers, the storage arrays, the backup jobs that ...": a list, not an apposition
+LIST_ITEM_RE = re.compile(r",\s+(?:the\s+|our\s+|a\s+|an\s+)?[\w-]*\s*$")
+DEFINING_OPENERS = ("this ", "that ", "it ", "these ", "they ")
+
+
+def is_gloss(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 30 and not text.lstrip().lower().startswith(GLOSS_NOT_START) \
+        and words[0].lower().strip(",;:") not in CLAUSE_STARTS
+
+
+def explanation(prose: str, start: int, end: int,
+                next_sentence: Callable[[int], tuple[int, int] | None]
+                ) -> tuple[int, int] | None:
+    """Where the term at prose[start:end] is explained (the span of the explaining words,
+    empty when they come before it), or None. `next_sentence(start)` gives the span of the
+    sentence after the term's. The caller checks that the explaining words are plain: an
+    explanation in jargon explains nothing."""
+    term = prose[start:end]
+    after = prose[end:end + 2].lstrip()[:1]
+    if after == "(":
+        gloss = GLOSS_AFTER_RE.match(prose, end)
+        if gloss and is_gloss(gloss.group("gloss")):
+            return gloss.span()
+    if after in (",", "-", "\u2013", "\u2014") and \
+            not LIST_ITEM_RE.search(prose, max(0, start - MAX_LOOKBACK), start):
+        apposition = APPOSITION_AFTER_RE.match(prose, end)
+        if apposition:
+            return end, _clause_end(prose, apposition.end())
+    if after in (",", "w", "m", "t", "i"):
+        clause = CLAUSE_AFTER_RE.match(prose, end)
+        if clause:
+            return end, _clause_end(prose, clause.end())
+    before = prose[max(0, start - MAX_LOOKBACK):start]
+    if ("call" in before or "known" in before) and NAMED_BEFORE_RE.search(before):
+        return start, start
+    if after == "," and ", or" in before and PLAIN_FIRST_RE.search(before):
+        return start, start
+    following = next_sentence(start)
+    if following is not None:
+        sentence = prose[following[0]:following[1]]
+        # "This is a ..." speaks of what the last sentence ended on, not of all of it
+        last_words = len(prose[end:following[0]].split()) <= LAST_WORDS
+        if defines(sentence, term, this_is_a=last_words):
+            return following
+    return None
+
+
+def _clause_end(prose: str, at: int) -> int:
+    stop = CLAUSE_STOP_RE.search(prose, at)
+    return stop.start() if stop else len(prose)
+
+
+def defines(sentence: str, term: str, *, this_is_a: bool = True) -> bool:
+    """Does `sentence` open by defining `term` ("A firewall is ...", "This is a ...")?"""
+    opening = sentence.lstrip()[:len(term) + 6].lower()
+    if term.lower() not in opening and not opening.startswith(DEFINING_OPENERS):
+        return False
+    rest = ARTICLE_RE.sub("", sentence.lstrip(), count=1) \
+        if ARTICLE_RE.match(sentence.lstrip()) else sentence.lstrip()
+    if rest.lower().startswith(term.lower()):
+        return bool(DEFINES_RE.match(rest, len(term)) or DOES_RE.match(rest, len(term)))
+    # "This is a ..." defines; "This is the second time ..." does not
+    return this_is_a and bool(THIS_IS_A_RE.match(rest))

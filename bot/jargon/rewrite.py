@@ -1,0 +1,224 @@
+"""A rewrite you can send, or none: plain alternatives substituted only where the sentence
+stays grammatical, then the whole rewrite checked again.
+
+The rewrite is offered only when every high-severity finding is gone and nothing new
+appears. A sentence whose findings cannot be replaced safely is left as the writer wrote it
+and named in the note; when no safe rewrite exists, or it would equal the draft,
+`Rewrite.text` is "" and `Rewrite.note` says why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.jargon.findings import Finding
+from bot.jargon.tokens import inflect_word
+
+AN_EXCEPTIONS = ("uni", "use", "usu", "usa", "one", "once", "eu", "ute")
+CLAUSE_WORDS = frozenset(["that", "which", "who", "to", "from", "of", "for", "with", "in", "on",
+                          "by", "as", "between", "into", "after", "before", "than", "when",
+                          "while", "where", "if", "so", "because", "e.g.", "or", "and"])
+ARTICLE_BEFORE_RE = re.compile(r"\b(an?|An?)(\s+)$")
+PREV_DETERMINER_RE = re.compile(
+    r"\b(?:the|a|an|our|your|their|its|my|this|that|his|her|each|every|any|no)\s+$", re.I)
+AN_SILENT_H = ("hour", "honest", "honou", "heir")
+POSSESSIVE_RE = re.compile(r"['\u2019]s\b")
+WORD_AFTER_RE = re.compile(r"[ \t]+[A-Za-z]")
+NOTHING_FOUND = "nothing to change: no jargon found"
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    text: str  # "" when none is offered
+    note: str = ""  # why there is none, or which sentences the writer must redo
+    held_back: tuple[tuple[int, int], ...] = ()  # sentences left for the writer
+
+
+LOOKBACK = 40  # characters of context the rewrite looks at before a term
+
+
+def _sentence_start(before: str) -> bool:
+    """Does a term preceded by `before` (a bounded slice) start a sentence?"""
+    stripped = before.rstrip()
+    return not stripped or stripped[-1] in ".!?\n:" or before.endswith("\n")
+
+
+def _article_for(phrase: str) -> str:
+    low = phrase.lower()
+    if low.startswith(AN_SILENT_H):
+        return "an"
+    if low[:1] in "aeiou" and not low.startswith(AN_EXCEPTIONS):
+        return "an"
+    return "a"
+
+
+def substitutable(finding: Finding) -> bool:
+    """Only simple alternatives for the entry's own term, decided on firm evidence.
+
+    A listed synonym may be another part of speech, and an alternative with a clause or
+    a preposition rarely fits where the term stood, so those are left for the writer.
+    """
+    alt = finding.suggestion
+    if finding.kind == "acronym" or finding.uncertain or not finding.canonical or not alt:
+        return False
+    words = alt.lower().split()
+    return (len(words) <= 4 and not CLAUSE_WORDS.intersection(words) and alt[0] != "("
+            and not words[0].endswith(("'s", "’s")))  # "the Amazon's service"
+
+
+def substitute(finding: Finding) -> str | None:
+    """The alternative inflected like the matched form, or None when not substitutable."""
+    if not substitutable(finding):
+        return None
+    alt = finding.suggestion
+    parts = alt.split(" ")
+    if finding.pos == "nv" and len(parts) > 1:
+        return None  # noun or verb? a longer alternative fits only one of them
+    if not finding.tag:
+        return alt
+    if finding.word == -1 and "n" in finding.pos:
+        if finding.tag == "s" and parts[-1].endswith("s"):
+            return alt  # "synergies" -> "savings"
+        parts[-1] = inflect_word(parts[-1], finding.tag, noun=True)
+    elif finding.word == 0 and "v" in finding.pos:
+        parts[0] = inflect_word(parts[0], finding.tag, noun=False)
+    else:
+        return None
+    return " ".join(parts)
+
+
+def rewrite(text: str, findings: list[Finding], start: int = 0, end: int | None = None) -> str:
+    """Substitute alternatives left to right, looking back only a few characters; the
+    result is text[start:end] rewritten (findings outside it are ignored)."""
+    pieces: list[str] = []
+    pos = start
+    stop = len(text) if end is None else end
+    for finding in sorted(findings, key=lambda f: f.start):
+        if not (start <= finding.start and finding.end <= stop):
+            continue
+        alt = substitute(finding)
+        if alt is None:
+            continue
+        head = text[pos:finding.start]
+        context = (pieces[-1][-LOOKBACK:] if pieces else "") + head[-LOOKBACK:] \
+            if len(head) < LOOKBACK else head[-LOOKBACK:]
+        if text[finding.start].isupper() and (
+                _sentence_start(text[max(0, finding.start - LOOKBACK):finding.start])):
+            alt = alt[:1].upper() + alt[1:]
+        if alt.lower().startswith("the ") and PREV_DETERMINER_RE.search(context):
+            alt = alt[4:]
+        article = ARTICLE_BEFORE_RE.search(head[-LOOKBACK:])
+        if article:
+            new = _article_for(alt)
+            if article.group(1)[0].isupper():
+                new = new.capitalize()
+            cut = len(head) - len(head[-LOOKBACK:]) + article.start()
+            head = head[:cut] + new + article.group(2)
+        pieces.append(head)
+        pieces.append(alt)
+        pos = finding.end
+    pieces.append(text[pos:stop])
+    return "".join(pieces)
+
+
+
+
+def fits(text: str, finding: Finding, alt: str,
+         neighbours: tuple[tuple[Finding, str | None] | None, ...]) -> bool:
+    """Would `alt` read grammatically where `finding` stands? `neighbours`: the findings
+    before and after it, each with its own alternative (None: it has none)."""
+    after = text[finding.end:finding.end + 3]
+    if POSSESSIVE_RE.match(after) and alt.endswith("s"):
+        return False  # "the Cloud's" -> "the online servers's"
+    attributive = finding.term.endswith("ed") and WORD_AFTER_RE.match(text, finding.end)
+    if attributive and " " in alt:
+        return False  # "the misconfigured load balancer" -> "the set up wrongly ..."
+    if after.lstrip().startswith("(") or text[max(0, finding.start - 1):finding.start] == "(":
+        return False  # "virtual machines (VM)": the writer's own definition stays whole
+    before = text[max(0, finding.start - LOOKBACK):finding.start].split()
+    if before and before[-1].lower() in alt.lower().split():
+        return False  # "SAP S/4HANA" -> "SAP new SAP system"
+    # "DNS nameservers", "SSH host key": half a compound replaced reads worse than none
+    return not any(_half_compound(text, finding, other) for other in neighbours)
+
+
+def _half_compound(text: str, finding: Finding,
+                   neighbour: tuple[Finding, str | None] | None) -> bool:
+    if neighbour is None or "v" in neighbour[0].pos or neighbour[1] is not None:
+        return False
+    other = neighbour[0]
+    between = text[finding.end:other.start] if other.start >= finding.end \
+        else text[other.end:finding.start]
+    return not between.strip()
+
+
+def planned(text: str, findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """(findings to substitute, high-severity findings nothing safe replaces)."""
+    ordered = sorted(findings, key=lambda f: f.start)
+    chosen, stuck = [], []
+    alts = [substitute(f) for f in ordered]
+    hopeless = [f for f, alt in zip(ordered, alts, strict=True)
+                if alt is None and f.severity == "high"]
+    if hopeless:  # no rewrite can be offered: spare the grammar tests
+        return [], hopeless
+    for n, finding in enumerate(ordered):
+        alt = alts[n]
+        neighbours = ((ordered[n - 1], alts[n - 1]) if n else None,
+                      (ordered[n + 1], alts[n + 1]) if n + 1 < len(ordered) else None)
+        if alt is not None and fits(text, finding, alt, neighbours):
+            chosen.append(finding)
+        elif finding.severity == "high":
+            stuck.append(finding)
+    return chosen, stuck
+
+
+def _sentence_number(sentences: list[tuple[int, int]], position: int) -> int:
+    return next((n for n, (a, b) in enumerate(sentences, 1) if a <= position < b), 0)
+
+
+def _names(findings: list[Finding], limit: int = 4) -> str:
+    unique = list(dict.fromkeys(f"'{f.term}'" for f in findings))
+    more = f" and {len(unique) - limit} more" if len(unique) > limit else ""
+    return ", ".join(unique[:limit]) + more
+
+
+def _key(finding: Finding) -> str:
+    return (finding.entry or finding.term).lower()
+
+
+def _changed_sentences(text: str, chosen: list[Finding],
+                       sentences: list[tuple[int, int]]) -> str:
+    """The rewritten sentences alone, one a line: the others were checked with the draft."""
+    changed = sorted({s for f in chosen for s in sentences if s[0] <= f.start < s[1]})
+    return "\n".join(rewrite(text, chosen, a, b) for a, b in changed)
+
+
+def safe_rewrite(text: str, findings: list[Finding], sentences: list[tuple[int, int]],
+                 recheck: Callable[[str], list[Finding]] | None) -> Rewrite:
+    """The draft with plain alternatives, offered only if it checks clean of high findings."""
+    if not findings:
+        return Rewrite("", NOTHING_FOUND)
+    chosen, stuck = planned(text, findings)
+    if stuck:
+        held = tuple(sorted({s for f in stuck for s in sentences if s[0] <= f.start < s[1]}))
+        numbers = sorted({_sentence_number(sentences, f.start) for f in stuck})
+        where = ", ".join(str(n) for n in numbers if n)
+        verb = "needs" if len({f.term for f in stuck}) == 1 else "need"
+        return Rewrite("", f"no safe rewrite: {_names(stuck)} {verb} your own words"
+                           + (f" (sentence {where})" if where else ""), held)
+    candidate = rewrite(text, chosen)
+    if candidate == text:
+        return Rewrite("", "no rewrite: no finding has a plain word that fits where it stands; "
+                           "explain them in your own words")
+    if recheck is not None:
+        known = {_key(f) for f in findings}
+        probe = _changed_sentences(text, chosen, sentences) or candidate
+        left = [f for f in recheck(probe) if f.severity == "high" or _key(f) not in known]
+        if left:
+            return Rewrite("", f"no safe rewrite: the plain version would still hold "
+                               f"{_names(left)}")
+    remaining = [f for f in findings if f not in chosen]
+    note = f"still to explain in your own words: {_names(remaining)}" if remaining else ""
+    return Rewrite(candidate, note)

@@ -1,0 +1,272 @@
+"""One pass over a draft: the lists first, then token shapes, acronyms, the open vocabulary
+and product names; the reader's audience and the writer's own explanations take findings
+away again.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from bot.jargon.acronyms import Definition, find_definitions
+from bot.jargon.audiences import Audience, resolve_audience
+from bot.jargon.explain import explanation
+from bot.jargon.findings import Finding, Scan
+from bot.jargon.markup import mask
+from bot.jargon.openscan import (
+    UNIT_SHAPES,
+    Tokens,
+    component_findings,
+    leaning_findings,
+    product_findings,
+    shape_findings,
+    vocabulary_findings,
+)
+from bot.jargon.shapes import find_shapes
+from bot.jargon.tokens import JOINABLE_GAP_RE, WORD_RE, normalise_phrase
+from bot.text import split_sentences
+
+if TYPE_CHECKING:
+    from bot.jargon.matcher import Checker
+
+EMOJI_HINT_RE = re.compile(r":[a-z0-9_+'-]+:", re.I)
+DEFINITION_HINTS = ("(", "stands for", "means", "short for", "abbreviation", " or ")
+
+
+def _has_markup(text: str) -> bool:
+    """Cheap test that lets most drafts skip the markup mask."""
+    return "`" in text or "<" in text or "@" in text or "://" in text or "www." in text \
+        or ("WWW." in text) or (":" in text and EMOJI_HINT_RE.search(text) is not None)
+QUOTES = ("'", '"', "\u2018", "\u201c")
+QUOTED_LABEL_RE = re.compile(
+    r"(?<!\w)['\u2018\"\u201c]([A-Z][A-Za-z0-9 &+,!?-]{0,60}?)['\u2019\"\u201d](?!\w)")
+MAX_LABEL_WORDS = 8
+EXPLANATION_HEAD = 4
+NEAR_WORDS = 8  # a sure technical finding this close decides an everyday word's sense
+MAX_GAP = 4  # characters between the words of a phrase ("go - live", "data\nwarehouse")
+
+
+def _sentence_numbers(spans: list[tuple[int, int]], sentences: list[tuple[int, int]]
+                      ) -> list[int]:
+    """The sentence number of each word (a word before the first sentence counts as 0)."""
+    starts = [a for a, _ in spans]
+    numbers: list[int] = []
+    for n in range(len(sentences)):
+        end = bisect_left(starts, sentences[n + 1][0]) if n + 1 < len(sentences) \
+            else len(starts)
+        numbers.extend([n] * (end - len(numbers)))
+    return numbers + [max(0, len(sentences) - 1)] * (len(starts) - len(numbers))
+
+
+def _lower_words(prose: str, words: list[str]) -> list[str]:
+    lowered = prose.lower()
+    if len(lowered) == len(prose):
+        low = WORD_RE.findall(lowered)
+        if len(low) == len(words):
+            return low
+    return [w.lower() for w in words]
+
+
+def tokenise(text: str) -> Tokens:
+    prose = mask(text) if _has_markup(text) else text
+    spans = [m.span() for m in WORD_RE.finditer(prose)]
+    words = WORD_RE.findall(prose)
+    sentences = split_sentences(prose) if words else []
+    return Tokens(text, prose, spans, words, _lower_words(prose, words), [False] * len(words),
+                  _sentence_numbers(spans, sentences), sentences)
+
+
+def _joiner(tokens: Tokens):
+    prose, spans = tokens.prose, tokens.spans
+
+    def joinable(k: int) -> bool:
+        gap = prose[spans[k - 1][1]:spans[k][0]]
+        # short gaps only: masked markup between two words must not join them
+        return gap == " " or (len(gap) <= MAX_GAP and JOINABLE_GAP_RE.fullmatch(gap) is not None)
+
+    return joinable
+
+
+def _real_definitions(checker: Checker, tokens: Tokens, matches) -> list[Definition]:
+    """Definitions whose long form is plain: "virtual machines (VM)" explains nothing."""
+    if not any(hint in tokens.prose for hint in DEFINITION_HINTS):
+        return []
+    kept = []
+    for d in find_definitions(tokens.prose):
+        inside = tokens.word_range(d.start, d.end)
+        jargon = any(form.term.severity == "high" and i in inside and
+                     normalise_phrase(form.term.term) != (d.acronym.lower(),)
+                     and tokens.words[i].upper() != d.acronym
+                     for i, _, form in matches)
+        jargon = jargon or any(tokens.low[k] in checker.vocabulary.rare for k in inside)
+        if not jargon:
+            kept.append(d)
+    return kept
+
+
+def scan_text(checker: Checker, text: str, audience: Audience | str | None = None) -> Scan:
+    """`audience`: an Audience, a name, or None for the readers the first sentence names
+    (else general)."""
+    tokens = tokenise(text)
+    if not isinstance(audience, Audience):
+        first = tokens.low[:tokens.sentence_of.count(0)]  # the first sentence's words
+        audience = resolve_audience(audience, text, checker.lists.data_dir, first)
+    scan = Scan(text=text, prose=tokens.prose, words=len(tokens.words),
+                sentences=tokens.sentences, word_list=tokens.words)
+    if not tokens.words:
+        return scan
+    joinable = _joiner(tokens)
+    shapes = find_shapes(tokens.prose)
+    units = [shape for shape in shapes if shape[2] in UNIT_SHAPES]
+    findings = shape_findings(tokens, units) if units else []
+    matches = [m for m in checker.match_terms(tokens.words, tokens.low, joinable)
+               if not any(tokens.used[k] for k in range(m[0], m[1]))]
+    for i, j, _ in matches:
+        for k in range(i, j):
+            tokens.used[k] = True
+    definitions = _real_definitions(checker, tokens, matches)
+    listed, considered, pending = checker.list_findings(tokens, matches, definitions)
+    findings += listed
+    findings += shape_findings(tokens, shapes)
+    findings += checker.acronyms(tokens, definitions)
+    # ... or a technical phrase ("error queue", "web workers")
+    findings += _with_words_of(considered, tokens,
+                               lambda: vocabulary_findings(checker.vocabulary, tokens, joinable))
+    findings = _for_reader(findings, audience)
+    busy = {tokens.sentence_at(f.start) for f in findings if f.kind != "buzzword"}
+    # words an everyday-sense match held, not kept so far, may still end a product part
+    parts = _with_words_of(considered + pending, tokens,
+                           lambda: component_findings(checker.vocabulary, tokens))
+    pending = [p for p in pending if not any(f.start <= p.start < f.end for f in parts)]
+    findings += parts
+    findings += product_findings(checker.vocabulary, tokens, busy)
+    # an everyday word no cue decided is technical near sure jargon (products included)
+    revived, dropped = _revive(tokens, findings, _for_reader(pending, audience))
+    findings += revived
+    considered += dropped
+    findings += leaning_findings(checker.vocabulary, tokens, busy)
+    findings = _unexplained(_for_reader(findings, audience), tokens, definitions)
+    findings = _outside_labels(findings, tokens.prose)
+    findings = _without_back_references(findings)
+    findings.sort(key=lambda f: (f.start, f.end))
+    scan.findings = findings
+    per_sentence = Counter(tokens.sentence_of)
+    scan.sentence_words = [per_sentence[n] for n in range(len(tokens.sentences))]
+    scan.considered = _for_reader(considered, audience)
+    scan.audience = audience.name if audience else "general"
+    return scan
+
+
+def _revive(tokens: Tokens, findings: list[Finding], pending: list[Finding]
+            ) -> tuple[list[Finding], list[Finding]]:
+    """(revived, dropped): an everyday word no cue decided takes its IT sense when sure
+    jargon stands within NEAR_WORDS in its sentence; a revived word is an anchor in turn
+    ("the web workers ran out of threads, the health checks failed")."""
+    anchors = [tokens.word_range(f.start, f.end).start for f in findings
+               if f.kind != "buzzword" and not f.uncertain]
+    waiting = [f for f in pending if f.kind != "buzzword" and f.severity != "low"]
+    revived: list[Finding] = []
+    changed = True
+    while changed and waiting:
+        changed = False
+        for finding in list(waiting):
+            at = tokens.word_range(finding.start, finding.end).start
+            if any(abs(k - at) <= NEAR_WORDS and tokens.sentence_of[k] == tokens.sentence_of[at]
+                   for k in anchors):
+                waiting.remove(finding)
+                revived.append(finding)
+                anchors.append(at)
+                changed = True
+    return revived, [f for f in pending if f not in revived]
+
+
+def _with_words_of(dropped: list[Finding], tokens: Tokens, find) -> list[Finding]:
+    """Run `find` with the words of dropped matches free again, then hold them again."""
+    held = [k for f in dropped for k in tokens.word_range(f.start, f.end) if tokens.used[k]]
+    for k in held:
+        tokens.used[k] = False
+    found = find()
+    for k in held:
+        tokens.used[k] = True
+    return found
+
+
+def _without_back_references(findings: list[Finding]) -> list[Finding]:
+    """"the TLS certificate ... until the certificate was renewed": a bare word that
+    repeats the head of a phrase already reported refers back to it; fixing the phrase
+    fixes both, so it is not reported again."""
+    heads: set[str] = set()
+    kept = []
+    for f in sorted(findings, key=lambda f: f.start):
+        words = f.term.lower().split()
+        word = words[0].rstrip("s") if len(words) == 1 else ""
+        if word and word in heads:
+            continue
+        kept.append(f)
+        if len(words) > 1:
+            heads.add(words[-1].rstrip("s"))
+    return kept
+
+
+def _outside_labels(findings: list[Finding], prose: str) -> list[Finding]:
+    """Drop findings inside a short quoted label that opens with a capital ('Clean Teams
+    Cache', "Your connection is not private"): words the reader sees on the screen and
+    is told to click or will recognise, not words to understand."""
+    if not any(q in prose for q in QUOTES):
+        return findings
+    labels = [m.span(1) for m in QUOTED_LABEL_RE.finditer(prose)
+              if len(m.group(1).split()) <= MAX_LABEL_WORDS]
+    return [f for f in findings
+            if not any(a <= f.start and f.end <= b for a, b in labels)] if labels else findings
+
+
+def _for_reader(findings: list[Finding], audience: Audience | None) -> list[Finding]:
+    if audience is None or not audience.known:
+        return findings
+    return [f for f in findings if not audience.knows(f.entry, f.term)]
+
+
+def _key(finding: Finding) -> str:
+    return " ".join(normalise_phrase(finding.entry or finding.term))
+
+
+def _head_end(tokens: Tokens, span: tuple[int, int]) -> int:
+    """End of the first EXPLANATION_HEAD words of an explanation: the words that say what
+    the thing is ("which is *cache* left by ..."). Jargon there explains nothing; a term
+    further on ("... on hand after go-live") is a detail."""
+    words = tokens.word_range(span[0], span[1])
+    if not words:
+        return span[1]
+    last = words[min(len(words), EXPLANATION_HEAD + 2) - 1]  # "which is" / "meaning a"
+    return min(span[1], tokens.spans[last][1])
+
+
+def _unexplained(findings: list[Finding], tokens: Tokens,
+                 definitions: list[Definition]) -> list[Finding]:
+    """Drop every finding of a term the writer explains somewhere in the text in plain
+    words (an explanation that holds other jargon explains nothing)."""
+    sentences = tokens.sentences
+
+    def following(start: int) -> tuple[int, int] | None:
+        number = tokens.sentence_at(start)
+        return sentences[number + 1] if number + 1 < len(sentences) else None
+
+    spans = [(f, span) for f in findings
+             if (span := explanation(tokens.prose, f.start, f.end, following)) is not None]
+    if not spans:
+        return findings
+    keys = {id(f): _key(f) for f in findings}
+    explained: set[str] = set()
+    for f, span in spans:
+        key = keys[id(f)]
+        head = _head_end(tokens, span)
+        if not any(span[0] <= g.start < head and keys[id(g)] != key and g.severity != "low"
+                   for g in findings):
+            explained.add(key)
+    for d in definitions:  # an acronym whose long form is explained is explained too
+        inside = [keys[id(f)] for f in findings if d.start <= f.start and f.end <= d.end]
+        if inside and all(k in explained for k in inside):
+            explained.add(d.acronym.lower())
+    return [f for f in findings if keys[id(f)] not in explained] if explained else findings

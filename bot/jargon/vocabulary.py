@@ -1,0 +1,120 @@
+"""Open vocabulary: technical words no list names, found by how much more often technical
+writing uses them than general English (`technical-vocabulary.tsv`, built by
+`scripts/build_technical_vocabulary.py`), and product names found by their look and their
+neighbours.
+
+Three tiers, from the table's two Zipf figures (technical, English):
+- rare: rare in English (below RARE_ENGLISH) and far more frequent in technical text:
+  reported wherever it stands ("hypervisor", "failover");
+- leaning: an everyday word with a strong technical lean ("queue", "kernel", "schema"):
+  reported only where the sentence holds other technical findings, marked uncertain;
+- phrases: two words that technical text uses as one unit ("connection string"), and
+  two adjacent words that both lean technical ("database replica", "storage arrays").
+Words in `everyday-it-words.txt` (login, backup, folder ...) are never reported by the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+RARE_ENGLISH = 3.0  # Zipf: about once per million words
+LEANING_ENGLISH = 4.0
+COMMON_ENGLISH = 4.5  # "user", "file": too common to make a phrase technical on their own
+MIN_WORD_GAP = 1.5  # technical Zipf at least this much above the English one
+UNKNOWN_NAME_ZIPF = 2.6  # a capitalised word rarer than this in English is a name to explain
+VOCABULARY_FILE = "technical-vocabulary.tsv"
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# Nouns that, right after an unknown name, say the name is a piece of IT: "GlobalProtect
+# client", "KACE agent", "Okta tile".
+IT_CUE_NOUNS = frozenset(_words("""
+agent agents client clients gateway gateways server servers tile tiles portal console
+profile profiles driver drivers platform plugin plugins extension extensions connector
+connectors engine script scripts module trigger triggers tenant cluster instance
+instances appliance appliances controller controllers firewall proxy hybrid farm relay
+suite sensor dashboard
+"""))
+
+
+# After a name everyone knows, only these make it a technical part of the product: "Zoom
+# client", "Outlook profile", "Exchange 2016 server" (but "Teams channel", "Okta tile").
+COMPONENT_NOUNS = frozenset(_words("""client clients agent agents gateway server servers profile
+profiles driver drivers plugin plugins connector connectors engine script scripts module
+trigger triggers tenant cluster instance instances appliance hybrid farm relay"""))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    rare: frozenset[str] = frozenset()
+    leaning: frozenset[str] = frozenset()
+    phrases: frozenset[tuple[str, str]] = frozenset()
+    everyday: frozenset[str] = frozenset()
+    products: frozenset[tuple[str, ...]] = frozenset()  # lower-case words of known names
+    product_words: frozenset[str] = frozenset()  # every word of a known name
+    technical: frozenset[str] = frozenset()  # every word with a technical lean
+    strong: frozenset[str] = frozenset()  # a strong lean, however common in English
+    _openers: frozenset[str] = frozenset()
+
+    @property
+    def phrase_openers(self) -> frozenset[str]:
+        """Words that can open a technical phrase: the only ones worth a pair look-up."""
+        return self._openers
+
+
+def _words_file(path: Path) -> list[str]:
+    if not path.is_file():
+        return []
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines())
+    return [line for line in lines if line]
+
+
+def _table(path: Path) -> tuple[set[str], set[str], set[tuple[str, str]], set[str], set[str]]:
+    rare: set[str] = set()
+    leaning: set[str] = set()
+    phrases: set[tuple[str, str]] = set()
+    technical: set[str] = set()  # every word of the table: halves of technical compounds
+    strong: set[str] = set()  # words at least MIN_WORD_GAP above English, however common
+    if not path.is_file():
+        return rare, leaning, phrases, technical, strong
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            term, technical_zipf, english, _ = line.rstrip("\n").split("\t")
+            parts = term.replace("-", " ").split()
+            if len(parts) == 2:
+                phrases.add((parts[0], parts[1]))
+            elif len(parts) == 1 and len(term) > 2:
+                technical.add(term)
+            if len(parts) == 1 and len(term) > 2 and \
+                    float(technical_zipf) - float(english) >= MIN_WORD_GAP:
+                if float(english) < COMMON_ENGLISH:
+                    strong.add(term)
+                tier = rare if float(english) < RARE_ENGLISH else leaning
+                if float(english) < LEANING_ENGLISH:
+                    tier.add(term)
+    return rare, leaning, phrases, technical, strong
+
+
+@cache
+def load_vocabulary(data_dir: Path) -> Vocabulary:
+    rare, leaning, phrases, technical, strong = _table(data_dir / VOCABULARY_FILE)
+    everyday = frozenset(w.lower() for line in _words_file(data_dir / "everyday-it-words.txt")
+                         for w in line.split())
+    products = {tuple(name.lower().replace("-", " ").split())
+                for name in _words_file(data_dir / "known-products.txt")}
+    allowed = {w.lower() for line in _words_file(data_dir / "allowed-acronyms.txt")
+               for w in line.split()}
+    product_words = frozenset(w for p in products for w in p)
+    known = everyday | allowed | product_words
+    return Vocabulary(
+        rare=frozenset(rare - known), leaning=frozenset(leaning - known),
+        phrases=frozenset(p for p in phrases if not (set(p) & allowed)), everyday=everyday,
+        products=frozenset(products), product_words=product_words,
+        technical=frozenset(technical - known), strong=frozenset(strong - known),
+        _openers=frozenset({a for a, _ in phrases} | (technical - known)))

@@ -1,0 +1,207 @@
+"""Beyond the lists: token shapes, the technical-vocabulary table, product names,
+audiences, the writer's own explanations, and place numbers that are not acronyms."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.jargon import AudienceError, check, default_checker
+from bot.jargon.audiences import addressed_audience
+from bot.jargon.terms import DATA_DIR, default_lists
+
+
+def found(text: str, **kw) -> list[tuple[str, str]]:
+    return [(f.term, f.category) for f in check(text, **kw).findings]
+
+
+@pytest.mark.parametrize("text,term,kind", [
+    ("Staff saw error 504 on the portal.", "error 504", "status code"),
+    ("The disk on stor-07 failed.", "stor-07", "server name"),
+    ("We rolled back to 8.10.122 last night.", "8.10.122", "version number"),
+    ("See change CHG0041877 for details.", "CHG0041877", "ticket number"),
+    ("Old bookmarks to sts.corp.local stop working.", "sts.corp.local", "web or server address"),
+    ("Run gpupdate /force and restart.", "/force", "command-line option"),
+    ("The job failed with OutOfMemoryException.", "OutOfMemoryException", "code name"),
+    ("The sales_daily_load job failed.", "sales_daily_load", "code name"),
+    ("Delete ~/Library/Caches/Teams to free space.", "~/Library/Caches/Teams", "file path"),
+    ("Your laptop has reservation 10.20.5.41 now.", "10.20.5.41", "network address"),
+])
+def test_token_shapes_say_what_kind_of_thing_they_are(text, term, kind):
+    assert (term, kind) in found(text)
+    finding = next(f for f in check(text).findings if f.term == term)
+    assert finding.kind == "open" and finding.suggestion and finding.explanation
+
+
+@pytest.mark.parametrize("text", [
+    "The fire doors in Building 81A are being replaced.",
+    "The meeting is in room 2.14 at 10:30.",
+    "Line 3 will be down for the planned retool.",
+    "Server rooms stay open 24/7 for contractors.",
+    "The year-end folder is called YE2024.",
+    "Parking spaces will be taken offline each night from 19:00.",
+    "Crews will patch the potholes near the school entrance.",
+])
+def test_place_numbers_and_everyday_senses_are_not_flagged(text):
+    assert found(text) == []
+
+
+def test_technical_words_and_phrases_from_the_table():
+    assert ("daemon", "technical word") in found("We restarted the daemon last night.")
+    assert ("load balancer", "network") not in found("The load balancer failed.")
+    assert ("module", "technical word") in found("The kernel module crashed.")
+    assert found("Check the module handbook before the exam.") == []
+
+
+def test_everyday_words_with_a_technical_lean_need_a_technical_sentence():
+    assert found("The queue at the canteen was long.") == []
+    terms = [t for t, _ in found("The SMTP relay queue on mail-01 is full.")]
+    assert "queue" in terms
+
+
+def test_unknown_product_names_next_to_an_it_cue():
+    assert ("GlobalProtect client", "product name") in found(
+        "Please update the GlobalProtect client before Friday.")
+    assert ("KACE agent", "acronym") not in found("The KACE agent installs updates.")
+    assert found("Please save your Word documents to OneDrive.") == []
+
+
+def test_an_explanation_in_the_text_clears_the_term():
+    assert "cutover" not in [t for t, _ in found(
+        "During the cutover (the weekend when we move to the new system) nothing changes.")]
+    assert found("We will move, or cut over, to the new system on Monday.") == []
+    assert "hypercare" not in [t.lower() for t, _ in found(
+        "Hypercare, meaning an extra support team on hand after go-live, sits on floor 2.")]
+    text = "Traffic passes the network firewall. A firewall is a filter that blocks attacks."
+    assert [t for t, _ in found(text) if "firewall" in t] == []
+
+
+def test_a_jargon_long_form_is_no_explanation():
+    terms = [t for t, _ in found("We are resizing the virtual machines (VM) tonight.")]
+    assert "virtual machines" in terms and "VM" in terms
+    assert found("Our manufacturing execution system (MES) goes live soon.") == [
+        ("goes live", "delivery")] or "MES" not in [t for t, _ in found(
+            "Our manufacturing execution system (MES) goes live soon.")]
+
+
+def test_audience_knows_its_trade_words():
+    text = "GL, AP and AR close on Friday; post your accruals by Thursday."
+    assert {"GL", "AP", "AR"} <= {t for t, _ in found(text)}
+    assert found(text, audience="finance") == []
+    ops = "The MES sends each BOM and the routings to the line."
+    assert found(ops, audience="operations") == []
+    assert found(ops, audience="general")
+    with pytest.raises(AudienceError):
+        check("hello", audience="astronauts")
+
+
+def test_the_opening_line_names_the_audience():
+    assert addressed_audience("Finance team: GL closes on Friday.", DATA_DIR) == "finance"
+    assert addressed_audience("Plant managers: the MES is back.", DATA_DIR) == "operations"
+    assert addressed_audience("The GL closes on Friday.", DATA_DIR) is None
+    assert found("Finance team: GL and AP close on Friday.") == []
+    assert found("Finance team: GL and AP close on Friday.", audience="general")
+
+
+def test_lists_come_from_the_knowledge_folder_given(tmp_path):
+    import shutil
+
+    target = tmp_path / "knowledge"
+    shutil.copytree(DATA_DIR, target / "jargon")
+    with (target / "jargon" / "allowed-acronyms.txt").open("a", encoding="utf-8") as fh:
+        fh.write("\nQXZ\n")
+    assert found("The QXZ report is late.")
+    mine = default_checker(target)
+    assert check("The QXZ report is late.", checker=mine).findings == []
+    # a folder without jargon lists falls back to the repository's
+    assert default_lists(tmp_path / "empty").data_dir == DATA_DIR
+
+
+def test_a_next_sentence_that_says_what_it_does_explains_a_product():
+    text = ("IT will turn on BitLocker on every laptop. BitLocker scrambles the contents of "
+            "the drive so nobody can read your files if the laptop is stolen.")
+    assert found(text) == []
+    assert ("BitLocker", "product name") in found("IT will turn on BitLocker on every laptop.")
+    assert found("The VPN was down. The VPN was the problem.")
+
+
+def test_every_offered_rewrite_checks_clean_of_high_severity_findings():
+    import json
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data"
+    rows = [json.loads(line) for path in sorted(data.glob("drafts_*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    offered = 0
+    for row in rows:
+        report = check(row["text"])
+        if report.rewrite:
+            offered += 1
+            again = check(report.rewrite)
+            assert not [f.term for f in again.findings if f.severity == "high"], row["id"]
+        else:
+            assert report.rewrite_note, row["id"]
+    assert offered >= 10
+
+
+def test_no_alternative_is_itself_flagged():
+    """Alone, and in a technical sentence, where everyday words take their IT sense."""
+    checker = default_checker()
+    lists = default_lists()
+
+    def flagged(text: str) -> list[str]:
+        return [f.term for f in checker.scan(text).findings if f.term != "ERP"]
+
+    bad = [(t.term, t.suggestion) for t in (*lists.terms, *lists.buzzwords)
+           if t.suggestion and (flagged(t.suggestion) or flagged(
+               f"After the ERP upgrade the {t.suggestion} failed twice."))]
+    assert bad == []
+
+
+def test_an_explanation_in_jargon_or_a_list_explains_nothing():
+    text = "Most of it is in ~/Library/Caches/Teams2, which is cache left by the old app."
+    assert {"~/Library/Caches/Teams2", "cache"} <= {t for t, _ in found(text)}
+    listed = "We look after the servers, the storage arrays, the backup jobs that run nightly."
+    assert "storage arrays" in [t for t, _ in found(listed)]
+
+
+def test_everyday_words_take_their_it_sense_next_to_sure_jargon():
+    assert "host" in [t for t, _ in found("One of the Ceph OSDs on host stor-07 failed.")]
+    assert found("Our host will meet the guests at the event.") == []
+    assert found("Please join the queue at the canteen.") == []
+
+
+def test_a_quoted_label_the_reader_sees_is_not_jargon():
+    assert found("Run 'Clean Teams Cache' from Self Service and restart.") == []
+    assert "cache" in [t for t, _ in found("Run 'Clean Teams Cache' to clear the cache.")]
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("We are resizing the virtual machines (VM) tonight.", None),  # the definition stays whole
+    ("The bank changed its SSH host key last night.", "SSH host key"),
+])
+def test_rewrite_leaves_definitions_and_half_compounds_alone(text, kept):
+    report = check(text)
+    assert report.rewrite == "" or kept in report.rewrite
+    assert "(server)" not in report.rewrite
+
+
+def test_a_capitalised_word_before_an_it_noun_names_a_product():
+    assert ("Apex trigger", "product name") in found("It posts to a flow, not the Apex trigger.")
+    assert found("Open System Settings > Privacy & Security > Profiles to check.") == []
+    assert ("cXML", "code name") in found("The cXML catalogues come back on Monday.")
+
+
+def test_a_bare_word_referring_back_to_a_reported_phrase_is_not_reported_again():
+    terms = [t for t, _ in found("The TLS certificate expired; the certificate is renewed.")]
+    assert terms == ["TLS certificate"]
+
+
+def test_a_person_named_in_a_technical_sentence_is_no_product():
+    assert found("Anna Kowalski will fix the VPN tonight.") == [("VPN", "networking")]
+    assert ("Nagios", "product name") in found("We moved the alerts from Nagios to the VPN.")
+
+
+def test_a_product_name_anchors_everyday_words_near_it():
+    text = "On Sunday we will patch the VMware ESXi hosts in both data centres."
+    assert ("hosts", "infrastructure") in found(text)
+    assert ("jira-app-02", "server name") in found("The disk on jira-app-02 filled up.")
