@@ -37,6 +37,7 @@ DATA = REPO / "tests" / "data"
 SETS = {
     "dev": REPO.parent / "shared" / "eval" / "questions_dev.jsonl",
     "real-style": DATA / "questions_real.jsonl",
+    "real-style 2": DATA / "questions_real2.jsonl",
     "paraphrased": DATA / "questions_paraphrased.jsonl",
     "blind (old)": DATA / "questions_blind.jsonl",
     "blind2 (old)": DATA / "questions_blind2.jsonl",

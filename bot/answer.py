@@ -34,7 +34,9 @@ MAX_QUOTES = 3
 MAX_QUOTE_CHARS = 320
 NEARLY_AS_RELEVANT = 0.7  # a further passage is cited only at this share of the best score
 FOLLOW_UP_SHARE = 0.9  # a follow-up stays with the passages nearest the thread's topic
-SECOND_SENTENCE_GAP = 0.05  # a second sentence is quoted when this close to the first
+SECOND_SENTENCE_GAP = 0.05
+# A further passage is quoted only when its best sentence is nearly as apt as the first's.
+SECONDARY_SENTENCE_SHARE = 0.8
 VAGUE_FOLLOW_UP_CONCEPTS = 2
 FOLLOW_UP_TOPIC_WORDS = 2  # "a concrete example of that": too little topic to stand alone
 EXAMPLES_OFFERED = 3
@@ -161,12 +163,16 @@ def quoted_answer(result: SearchResult, examples: list[str], *,
     shown = shown or set()
     best = result.hits[0].score
     citations, lines = [], []
+    lead_sentence = 0.0
     for hit in result.hits:
         if len(citations) == MAX_QUOTES or hit.score < share * best:
             break
         chosen = _choose_sentences(hit, shown, prefer_example)
-        if not chosen:
+        if not chosen or (citations and max(c.score for c in chosen) <
+                          SECONDARY_SENTENCE_SHARE * lead_sentence):
             continue
+        if not citations:
+            lead_sentence = max(c.score for c in chosen)
         quote = _quote(hit, chosen)
         citations.append(Citation(source=hit.source, title=hit.title, locator=hit.locator,
                                   text=hit.text, score=hit.score, passage_id=hit.passage_id,

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.slack import blocks
+from bot.slack.streaming import PLACEHOLDER
 from bot.storage.engine import make_engine
 from bot.storage.slack_state import SlackState
 from tests.kit import postgres
@@ -54,7 +55,9 @@ def start_hosts(fake: FakeSlack, tmp_path_factory, name: str, **env: str
 
 @pytest.fixture(scope="module")
 def hosts(fake, shared_url, tmp_path_factory) -> Iterator[list[SlackApp]]:
-    yield from start_hosts(fake, tmp_path_factory, "pg-host", DATABASE_URL=shared_url)
+    # Anyone may change terms here: who may is issue 10's test, not this one's.
+    yield from start_hosts(fake, tmp_path_factory, "pg-host", DATABASE_URL=shared_url,
+                           SLACK_TERM_EDITORS="everyone")
 
 
 def dm_event(channel: str, text: str = QUESTION) -> dict:
@@ -95,10 +98,10 @@ def test_a_retried_event_delivered_to_each_host_is_answered_once(hosts):
 
     with ThreadPoolExecutor(6) as pool:
         assert [r.status for r in pool.map(deliver, range(6))] == [200] * 6
-    fake.wait_for("chat.update", in_channel(channel))
+    fake.wait_for_answer(channel)
     time.sleep(1.0)
     assert len(fake.find("chat.postMessage", in_channel(channel))) == 1
-    assert len(fake.find("chat.update", in_channel(channel))) == 1
+    assert len(shown_in(fake, channel)) == 1
 
 
 def test_a_team_term_added_through_one_host_applies_in_the_other(hosts):
@@ -137,14 +140,30 @@ def send_mixed(hosts: list[SlackApp], n: int, tag: str) -> tuple[int, str, str]:
     return app.event(dm_event(channel)).status, "dm", channel
 
 
+SHOWN_BY = ("chat.update", "chat.postMessage", "chat.stopStream")
+
+
+def shown_in(fake: FakeSlack, channel: str) -> list[str]:
+    """What a DM's person was shown in its place, placeholders aside: an answer replaces
+    its placeholder, or (under load) is posted when ready."""
+    return [c.params.get("text", "") for c in fake.calls if c.method in SHOWN_BY and c.ok
+            and c.params.get("channel") == channel and c.params.get("text")
+            and c.params.get("text") != PLACEHOLDER]
+
+
 def wait_for_answers(fake: FakeSlack, sent: list[tuple[int, str, str]], timeout: float
                      ) -> None:
     commands = {key for _, kind, key in sent if kind == "command"}
     channels = {key for _, kind, key in sent if kind == "dm"}
     fake.wait_for("response_url", lambda c: c.params["_response_id"] in commands,
                   count=len(commands), timeout=timeout)
-    fake.wait_for("chat.update", lambda c: c.params.get("channel") in channels,
-                  count=len(channels), timeout=timeout)
+    deadline = time.monotonic() + timeout
+    waiting = set(channels)
+    while waiting and time.monotonic() < deadline:
+        with fake.lock:
+            waiting = {ch for ch in waiting if not shown_in(fake, ch)}
+        time.sleep(0.1)
+    assert not waiting, f"{len(waiting)} DMs got no answer within {timeout}s"
 
 
 def delivered(fake: FakeSlack, kind: str, key: str) -> list[str]:
@@ -152,7 +171,7 @@ def delivered(fake: FakeSlack, kind: str, key: str) -> list[str]:
     if kind == "command":
         return [c.params.get("text", "") for c in fake.find(
             "response_url", lambda c: c.params["_response_id"] == key)]
-    return [c.params.get("text", "") for c in fake.find("chat.update", in_channel(key))]
+    return shown_in(fake, key)
 
 
 def test_500_requests_over_both_hosts_are_all_answered_once(hosts):
@@ -165,8 +184,9 @@ def test_500_requests_over_both_hosts_are_all_answered_once(hosts):
     for _, kind, key in sent:
         shown = delivered(fake, kind, key)
         assert len(shown) == 1 and "ERP" in shown[0], (kind, key, shown)
-        if kind == "dm":  # one placeholder, then the answer in its place
-            assert len(fake.find("chat.postMessage", in_channel(key))) == 1, key
+        if kind == "dm":  # one message: a placeholder replaced, or the answer posted
+            posted = [c for c in fake.find("chat.postMessage", in_channel(key)) if c.ok]
+            assert len(posted) == 1, key
 
 
 def test_a_database_restart_mid_run(hosts, pg_server):
@@ -219,6 +239,6 @@ def test_an_install_through_one_host_is_used_by_the_other(oauth_hosts):
     for app in oauth_hosts:
         channel = unique("D")
         assert app.event(dm_event(channel), team=OTHER_TEAM).status == 200
-        final = fake.wait_for("chat.update", in_channel(channel))[0]
+        final = fake.wait_for_answer(channel)[0]
         assert final.token == OTHER_TOKEN and "ERP" in final.params["text"]
     assert len(fake.find("oauth.v2.access", lambda c: c.params["code"] == "code-pg")) == 1

@@ -9,7 +9,7 @@ import sqlite3
 import stat
 import time
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from bot.storage.engine import make_engine, migrate
 from bot.storage.schema import answers, checks, feedback, questions, turns
@@ -39,6 +39,19 @@ def counts(db_path, user: str | None = None) -> dict[str, int]:
                           "slack_feedback", "slack_checks")}
 
 
+def user_rows(storage, user: str) -> int:
+    """Rows of `user` in every table that holds what people wrote, on either backend."""
+    with storage.engine.connect() as conn:
+        return sum(conn.execute(select(func.count()).select_from(t).where(
+            t.c.user_id == user)).scalar_one() for t in (questions, turns, answers, feedback,
+                                                          checks))
+
+
+def backend_env(storage_url: str) -> dict[str, str]:
+    """The CLI pointed at the test's shared state (the SQLite file is CIO_COACH_DB)."""
+    return {"DATABASE_URL": storage_url} if storage_url.startswith("postgresql") else {}
+
+
 def age_everything(engine, before: float) -> None:
     with engine.begin() as conn:
         for table, column in ((questions, "asked_at"), (turns, "created_at"),
@@ -58,29 +71,32 @@ def test_retention_deletes_only_what_is_older_than_the_period(storage):
     assert state.recent_questions("T1", "U1") == ["new question"]
 
 
-def test_forget_deletes_one_persons_data_in_one_workspace(storage, run_cli, db_path):
+def test_forget_deletes_one_persons_data_in_one_workspace(storage, storage_url, run_cli):
     state = storage.slack
+    env = backend_env(storage_url)
     for team, user in (("T1", "U0GONE"), ("T2", "U0GONE"), ("T1", "U0STAYS")):
         fill(state, team, user, f"{user} in {team}")
     storage.team_terms.add("T1", "Widget", "part", user_id="U0GONE")
-    result = run_cli("forget", "--user", "U0GONE", "--team", "T1")
+    result = run_cli("forget", "--user", "U0GONE", "--team", "T1", env=env)
     assert result.returncode == 0 and "Forgot U0GONE in workspace T1" in result.stdout_text
     assert state.recent_questions("T1", "U0GONE") == []
     assert state.recent_questions("T2", "U0GONE") == ["U0GONE in T2"]
     assert state.recent_questions("T1", "U0STAYS") == ["U0STAYS in T1"]
     assert [c.user_id for c in storage.team_terms.changes("T1")] == [""]  # name taken off
-    assert run_cli("forget", "--user", "U0GONE").returncode == 0
-    assert sum(counts(db_path, "U0GONE").values()) == 0
-    assert sum(counts(db_path, "U0STAYS").values()) == 5
-    assert run_cli("forget", "--user", "bob; drop").returncode == 2
+    assert run_cli("forget", "--user", "U0GONE", env=env).returncode == 0
+    assert user_rows(storage, "U0GONE") == 0
+    assert user_rows(storage, "U0STAYS") == 5
+    assert run_cli("forget", "--user", "bob; drop", env=env).returncode == 2
 
 
-def test_export_writes_the_workspaces_records_as_json_lines(storage, run_cli, tmp_path):
+def test_export_writes_the_workspaces_records_as_json_lines(storage, storage_url, run_cli,
+                                                            tmp_path):
+    env = backend_env(storage_url)
     fill(storage.slack, "T1", "U1", "exported question")
     fill(storage.slack, "T2", "U2", "another workspace's question")
     storage.team_terms.add("T1", "Widget", "part", user_id="U1")
     out = tmp_path / "export.jsonl"
-    result = run_cli("export", "--team", "T1", "--output", str(out))
+    result = run_cli("export", "--team", "T1", "--output", str(out), env=env)
     assert result.returncode == 0 and "Exported 6 records" in result.stderr_text
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     records = [json.loads(line) for line in out.read_text().splitlines()]
@@ -88,7 +104,7 @@ def test_export_writes_the_workspaces_records_as_json_lines(storage, run_cli, tm
                                             "checks", "jargon_team_changes"}
     assert all(r["team_id"] == "T1" for r in records)
     assert "another workspace" not in out.read_text()
-    printed = run_cli("export", "--team", "T1")
+    printed = run_cli("export", "--team", "T1", env=env)
     assert printed.stdout_text.count("\n") == 6
 
 
