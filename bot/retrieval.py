@@ -146,8 +146,6 @@ class Retriever:
         lexical_scores = {h.passage_id: h.score for h in lexical.hits}
         best_lexical = max(lexical_scores.values(), default=0.0) or 1.0
         sentence_vectors = self.index.sentence_vectors(list(rows))
-        passage_at = {int(pid): i for i, pid in enumerate(vectors.passage_ids)}
-        takeaway_at = {int(pid): i for i, pid in enumerate(vectors.takeaway_ids)}
         hits = []
         for pid, row in rows.items():
             if not row["quotable"]:
@@ -155,10 +153,11 @@ class Retriever:
             sentences = _sentence_scores(row, sentence_vectors.get(pid), query)
             content = [s.score for s in sentences if s.quotable] or [s.score for s in sentences]
             semantic = W_SENTENCES * _top_mean(content, TOP_SENTENCES)
-            if pid in passage_at:
-                semantic += W_PASSAGE * float(vectors.passage[passage_at[pid]] @ query.full)
-            if pid in takeaway_at:
-                semantic += W_TAKEAWAY * float(vectors.takeaway[takeaway_at[pid]] @ query.focus)
+            passage, takeaway = vectors.passage_row(pid), vectors.takeaway_row(pid)
+            if passage is not None:
+                semantic += W_PASSAGE * float(passage @ query.full)
+            if takeaway is not None:
+                semantic += W_TAKEAWAY * float(takeaway @ query.focus)
             lex = lexical_scores.get(pid, 0.0) / best_lexical
             hits.append(_hit(row, semantic + W_LEXICAL * lex, lex, semantic, sentences))
         hits.sort(key=lambda h: h.score, reverse=True)

@@ -38,9 +38,21 @@ class Vectors:
 
     model: str
     passage: np.ndarray
-    passage_ids: np.ndarray
+    passage_ids: np.ndarray  # sorted
     takeaway: np.ndarray
-    takeaway_ids: np.ndarray
+    takeaway_ids: np.ndarray  # sorted
+
+    def passage_row(self, passage_id: int) -> np.ndarray | None:
+        return _row(self.passage, self.passage_ids, passage_id)
+
+    def takeaway_row(self, passage_id: int) -> np.ndarray | None:
+        return _row(self.takeaway, self.takeaway_ids, passage_id)
+
+
+def _row(matrix: np.ndarray, ids: np.ndarray, passage_id: int) -> np.ndarray | None:
+    """The row of `passage_id` (ids are sorted: a binary search, not a dict per query)."""
+    at = int(np.searchsorted(ids, passage_id))
+    return matrix[at] if at < len(ids) and ids[at] == passage_id else None
 
 
 def _texts_to_embed(conn: sqlite3.Connection) -> list[tuple[int, str, int, str]]:
