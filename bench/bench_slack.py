@@ -19,7 +19,6 @@ Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import http.client
 import statistics
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from tests.kit.fakeslack import TEAM_ID
-from tests.kit.slackapp import sign, start_app
+from tests.kit.slackapp import post_signed, start_app
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -94,37 +93,15 @@ def command_body(n: int, fake: FakeSlackProcess) -> str:
 
 
 def fire(port: int, body: str) -> tuple[int, float]:
-    """One signed request on a fresh connection (as Slack sends them); (status, seconds)."""
-    started = time.perf_counter()
-    try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.request("POST", "/slack/events", body=body.encode(),
-                     headers={"Content-Type": "application/x-www-form-urlencoded",
-                              **sign(body)})
-        response = conn.getresponse()
-        response.read()
-        conn.close()
-        return response.status, time.perf_counter() - started
-    except OSError:
-        return 0, time.perf_counter() - started
+    """One signed slash command on a fresh connection; (status, seconds)."""
+    return post_signed(port, body, "application/x-www-form-urlencoded")
 
 
 def fire_json(port: int, body: dict) -> tuple[int, float]:
     """One signed Events API request on a fresh connection; (status, seconds)."""
     import json
 
-    data = json.dumps(body)
-    started = time.perf_counter()
-    try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.request("POST", "/slack/events", body=data.encode(),
-                     headers={"Content-Type": "application/json", **sign(data)})
-        response = conn.getresponse()
-        response.read()
-        conn.close()
-        return response.status, time.perf_counter() - started
-    except OSError:
-        return 0, time.perf_counter() - started
+    return post_signed(port, json.dumps(body), "application/json")
 
 
 def percentile(values: list[float], p: float) -> float:

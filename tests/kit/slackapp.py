@@ -169,3 +169,21 @@ def stop_process(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def post_signed(port: int, body: str, content_type: str) -> tuple[int, float]:
+    """One signed request to /slack/events on a fresh connection, as Slack sends them;
+    (HTTP status, seconds), status 0 when the connection failed (for the benchmarks)."""
+    import http.client
+
+    started = time.perf_counter()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("POST", "/slack/events", body=body.encode(),
+                     headers={"Content-Type": content_type, **sign(body)})
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        return response.status, time.perf_counter() - started
+    except OSError:
+        return 0, time.perf_counter() - started
