@@ -11,18 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.bench_slack import FakeSlackProcess, fire_json, percentile
-from tests.kit.fakemodel import FakeModel
+from tests.kit.fakemodel import ERP_QUESTION, ERP_REPLY, FakeModel
 from tests.kit.fakeslack import TEAM_ID
 from tests.kit.slackapp import event_body, start_app, unique
 from tests.kit.slacklimits import most_in_any_minute
 
-QUESTION = "How do I get department heads involved in choosing the ERP?"
-MODEL_REPLY = ("Bring the department heads into the ERP choice from the very start, because "
-               "they must not be absent from its selection and implementation [1]. Ask each "
-               "of them what the new system has to do for their people, and let them own "
-               "those requirements [1]. Keep the department heads involved through the "
-               "selection and the implementation of the ERP, so that the new system is "
-               "theirs as much as it is the IT department's [1].")
+QUESTION = ERP_QUESTION
+MODEL_REPLY = ERP_REPLY
 JARGON = ("We will leverage the API and migrate the ERP to the cloud during the go-live. "
           "Our SSO and MFA rollout on the SaaS CRM needs a VPN, a new SLA and a DR plan. "
           "The CI/CD pipeline deploys microservices to Kubernetes with zero downtime. "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -189,7 +190,12 @@ def quoted_answer(result: SearchResult, examples: list[str], *,
 
 def example_questions(knowledge_dir: Path) -> list[str]:
     """Questions the texts answer well (data; tests check each one is answered)."""
-    return load_word_list(retrieval_data(knowledge_dir, "example-questions.txt"))
+    return list(_example_questions(knowledge_dir))
+
+
+@lru_cache(maxsize=4)
+def _example_questions(knowledge_dir: Path) -> tuple[str, ...]:
+    return tuple(load_word_list(retrieval_data(knowledge_dir, "example-questions.txt")))
 
 
 def pick_examples(examples: list[str], seed: str, n: int = EXAMPLES_OFFERED) -> list[str]:

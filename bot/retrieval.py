@@ -106,10 +106,14 @@ class Retriever:
         query = self._embed(ask, vectors)
         if query.full is None or vectors is None:
             return self._lexical_only(question, ask, lexical, k)
-        hits = self._fused(query, lexical, vectors)
+        rows = self._candidates(query, lexical, vectors)
+        sentence_vectors = self.index.sentence_vectors(list(rows))
+        hits = self._fused(query, lexical, vectors, rows, sentence_vectors)
         result = SearchResult(question, ask, lexical.concepts, hits[:k])
         if self.signals.scope:
-            self._decide_scope(result, query, vectors)
+            said = [vectors.takeaway, *(sentence_vectors[h.passage_id] for h in result.hits
+                                        if h.passage_id in sentence_vectors)]
+            self._decide_scope(result, query, said)
         return result
 
     # --- embedding --------------------------------------------------------------------
@@ -141,11 +145,10 @@ class Retriever:
             rows.update((r["id"], r) for r in self.index.passages_by_id(missing))
         return rows
 
-    def _fused(self, query: _Query, lexical: LexicalResult, vectors: Vectors) -> list[Hit]:
-        rows = self._candidates(query, lexical, vectors)
+    def _fused(self, query: _Query, lexical: LexicalResult, vectors: Vectors,
+               rows: dict[int, dict], sentence_vectors: dict[int, np.ndarray]) -> list[Hit]:
         lexical_scores = {h.passage_id: h.score for h in lexical.hits}
         best_lexical = max(lexical_scores.values(), default=0.0) or 1.0
-        sentence_vectors = self.index.sentence_vectors(list(rows))
         hits = []
         for pid, row in rows.items():
             if not row["quotable"]:
@@ -176,10 +179,10 @@ class Retriever:
 
     # --- scope ------------------------------------------------------------------------
 
-    def _decide_scope(self, result: SearchResult, query: _Query, vectors: Vectors) -> None:
+    def _decide_scope(self, result: SearchResult, query: _Query,
+                      said: list[np.ndarray]) -> None:
+        """`said`: what the texts say near this question (takeaways, the hits' sentences)."""
         model: ScopeModel = scope_model(self.index)
-        said = [vectors.takeaway, *self.index.sentence_vectors(
-            [h.passage_id for h in result.hits]).values()]
         best = max((h.semantic for h in result.hits), default=0.0)
         reason = model.decline_reason(query.ask, query.full, query.focus, said, best=best)
         if reason or not result.hits:

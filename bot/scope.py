@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +61,12 @@ class ScopeModel:
         return "unrelated" if best < MIN_RELEVANCE else ""
 
 
+@lru_cache(maxsize=4)
+def unanswered_asks(knowledge_dir: Path) -> tuple[str, ...]:
+    """The data file, read once per process (like the other retrieval data)."""
+    return tuple(load_word_list(retrieval_data(knowledge_dir, "out-of-scope.tsv")))
+
+
 _models: dict[tuple[Path, tuple[str, ...]], ScopeModel] = {}
 _lock = threading.Lock()
 
@@ -68,7 +75,7 @@ def scope_model(index: KnowledgeIndex) -> ScopeModel:
     """The unanswered asks of the index's knowledge folder, embedded once (kept in the
     index) and held per process."""
     knowledge_dir = index.knowledge_dir
-    asks = tuple(load_word_list(retrieval_data(knowledge_dir, "out-of-scope.tsv")))
+    asks = unanswered_asks(knowledge_dir)
     with _lock:
         model = _models.get((knowledge_dir, asks))
         if model is None:

@@ -13,6 +13,14 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+# A well-cited answer to the ERP question below, long enough to stream in many pieces.
+ERP_QUESTION = "How do I get department heads involved in choosing the ERP?"
+ERP_REPLY = ("Bring the department heads into the ERP choice from the very start, because "
+             "they must not be absent from its selection and implementation [1]. Ask each "
+             "of them what the new system has to do for their people, and let them own "
+             "those requirements [1]. Keep the department heads involved through the "
+             "selection and the implementation of the ERP, so that the new system is "
+             "theirs as much as it is the IT department's [1].")
 GROUNDED = ("Let the department heads own the requirements, so the choice is theirs [3]. "
             "Meet them early and often [1].")
 

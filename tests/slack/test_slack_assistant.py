@@ -13,17 +13,12 @@ import time
 
 import pytest
 
-from tests.kit.fakemodel import FakeModel
+from tests.kit.fakemodel import ERP_QUESTION, ERP_REPLY, FakeModel
 from tests.kit.fakeslack import TEAM_ID
 from tests.kit.slackapp import start_app, unique
 
-MODEL_REPLY = ("Bring the department heads into the ERP choice from the very start, because "
-               "they must not be absent from its selection and implementation [1]. Ask each "
-               "of them what the new system has to do for their people, and let them own "
-               "those requirements [1]. Keep the department heads involved through the "
-               "selection and the implementation of the ERP, so that the new system is "
-               "theirs as much as it is the IT department's [1].")
-QUESTION = "How do I get department heads involved in choosing the ERP?"
+MODEL_REPLY = ERP_REPLY
+QUESTION = ERP_QUESTION
 
 
 @pytest.fixture(scope="module")
