@@ -142,6 +142,7 @@ def systems(index: KnowledgeIndex) -> dict[str, Ranker]:
         "cio-coach": ours(index, full),
         "- semantic": ours(index, replace(full, semantic=False)),
         "- ask focus": ours(index, replace(full, focus=False)),
+        "- passage questions": ours(index, replace(full, questions=False)),
         "- related terms": ours(index, replace(full, lexical=LexicalSignals(related=False))),
         "- scope (never declines)": ours(index, replace(full, scope=False)),
         "textbook BM25": textbook_bm25(index),

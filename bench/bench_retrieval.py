@@ -14,6 +14,7 @@ one being timed, is the production one.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import resource
@@ -29,13 +30,15 @@ from pathlib import Path
 
 import numpy as np
 
+import bot.knowledge.vectors as vectors_module
 from bot.config import DEFAULT_KNOWLEDGE_DIR
 from bot.db import transaction
 from bot.embedding import load_embedder
 from bot.knowledge import KnowledgeIndex
-from bot.retrieval import Retriever
+from bot.retrieval import CANDIDATES, Retriever
 
 REPO = Path(__file__).resolve().parent.parent
+REAL_QUESTIONS = REPO / "tests" / "data" / "questions_real.jsonl"
 QUESTIONS = [
     "My former manager now reports to me, how do I treat him?",
     "How do I get department heads involved in choosing the ERP?",
@@ -228,6 +231,52 @@ def query_latency(size: int, repeat: int) -> None:
         print(f"  search with the semantic signal: p50 {statistics.median(totals):.1f} ms, "
               f"p99 {_pct(totals, .99):.1f} ms; of which embedding the question: p50 "
               f"{statistics.median(embeds):.1f} ms")
+        nearest_passages_figures(index, embedder, repeat)
+
+
+def nearest_passages_figures(index: KnowledgeIndex, embedder, repeat: int) -> None:
+    """The exact scan beside the sign-bit shortlist: time, and how many of the exact
+    scan's nearest passages the shortlist finds."""
+    vectors = index.vectors()
+    if vectors is None or vectors.passage_bits is None:
+        return
+    exact_ms, shortlist_ms, found = [], [], []
+    for q in QUESTIONS:
+        query = embedder.encode([q])[0]
+        for _ in range(repeat):
+            started = time.perf_counter()
+            exact = np.argpartition(-(vectors.passage @ query), CANDIDATES)[:CANDIDATES]
+            exact_ms.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            near = vectors.nearest_passages(query, CANDIDATES)
+            shortlist_ms.append((time.perf_counter() - started) * 1000)
+        # Tie-aware: the synthetic passages share sentences, so many are exactly as near.
+        nth_nearest = float((vectors.passage[exact] @ query).min())
+        found.append(float(np.mean(vectors.passage[near] @ query >= nth_nearest - 1e-6)))
+    same = _same_top_three(index)
+    print(f"  nearest {CANDIDATES} passages: exact scan p50 {statistics.median(exact_ms):.1f} ms, "
+          f"sign-bit shortlist + exact rescoring p50 {statistics.median(shortlist_ms):.1f} ms "
+          f"({statistics.median(exact_ms) / statistics.median(shortlist_ms):.1f}x); the "
+          f"shortlist's passages are as near as the exact scan's for "
+          f"{statistics.mean(found):.3f} of them")
+    print(f"  the answer's top 3 passages (by score) with the shortlist are those of the exact "
+          f"scan for {same[0]} of {same[1]} real-style questions")
+
+
+def _same_top_three(index: KnowledgeIndex, count: int = 40) -> tuple[int, int]:
+    questions = [json.loads(line)["question"] for line in
+                 REAL_QUESTIONS.read_text(encoding="utf-8").splitlines()[:count]]
+    retriever, same = Retriever(index), 0
+    for question in questions:
+        scores = []
+        for exact_up_to in (10**12, vectors_module.EXACT_SCAN_ROWS):
+            vectors_module.EXACT_SCAN_ROWS, saved = exact_up_to, vectors_module.EXACT_SCAN_ROWS
+            try:
+                scores.append([round(h.score, 5) for h in retriever.search(question, k=3).hits])
+            finally:
+                vectors_module.EXACT_SCAN_ROWS = saved
+        same += scores[0] == scores[1]
+    return same, len(questions)
 
 
 def main(argv: list[str] | None = None) -> None:

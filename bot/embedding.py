@@ -372,6 +372,7 @@ class Embedder:
 
 
 _loaded: dict[Path, Embedder] = {}
+_PACKAGE_MODEL = Path("<the installed package's model>")
 _load_lock = threading.Lock()
 
 
@@ -383,8 +384,12 @@ def load_embedder(model_dir: Path | None = None) -> Embedder:
             f"The embedding libraries are missing ({_IMPORT_ERROR}). "
             "Install the project's dependencies: pip install -e ."
         )
+    if model_dir is None and _PACKAGE_MODEL in _loaded:
+        return _loaded[_PACKAGE_MODEL]  # finding the package's folder costs a ms a question
     folder = (Path(model_dir) if model_dir is not None else package_model_dir()).resolve()
     with _load_lock:
         if folder not in _loaded:
             _loaded[folder] = Embedder(folder)
+        if model_dir is None:
+            _loaded[_PACKAGE_MODEL] = _loaded[folder]
         return _loaded[folder]

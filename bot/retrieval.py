@@ -31,7 +31,9 @@ from bot.text import squash
 CANDIDATES = 60
 MIN_SENTENCE_WORDS = 5
 _ELISION = re.compile(r"\.\.\.|…|↓")
-W_PASSAGE, W_SENTENCES, W_TAKEAWAY, W_LEXICAL = 1.0, 1.0, 0.5, 0.5
+# The semantic score is the weighted mean of a passage's cosines; the lexical one is added.
+W_PASSAGE, W_SENTENCES, W_TAKEAWAY, W_QUESTION = 1.0, 1.0, 1.0, 1.5
+W_LEXICAL = 0.22
 TOP_SENTENCES = 2
 
 
@@ -42,6 +44,7 @@ class Signals:
     lexical: LexicalSignals = LexicalSignals()
     semantic: bool = True
     focus: bool = True  # the ask sentences weigh on their own
+    questions: bool = True  # the questions each passage answers (data beside the texts)
     scope: bool = True  # off: every question with a match is answered
 
 
@@ -108,8 +111,10 @@ class Retriever:
             return self._lexical_only(question, ask, lexical, k)
         rows = self._candidates(query, lexical, vectors)
         sentence_vectors = self.index.sentence_vectors(list(rows))
-        hits = self._fused(query, lexical, vectors, rows, sentence_vectors)
-        result = SearchResult(question, ask, lexical.concepts, hits[:k])
+        hits = self._fused(query, lexical, vectors, rows, sentence_vectors)[:k]
+        for hit in hits:
+            _judge_quotable(hit)
+        result = SearchResult(question, ask, lexical.concepts, hits)
         if self.signals.scope:
             said = [vectors.takeaway, *(sentence_vectors[h.passage_id] for h in result.hits
                                         if h.passage_id in sentence_vectors)]
@@ -137,30 +142,31 @@ class Retriever:
                     ) -> dict[int, dict]:
         """Lexical candidates plus the passages nearest in meaning."""
         rows = {h.passage_id: h.row for h in lexical.hits}
-        if len(vectors.passage_ids):
-            similarity = vectors.passage @ query.full
-            near = np.argpartition(-similarity, min(CANDIDATES, len(similarity) - 1))[:CANDIDATES]
-            missing = [int(vectors.passage_ids[i]) for i in near
-                       if int(vectors.passage_ids[i]) not in rows]
-            rows.update((r["id"], r) for r in self.index.passages_by_id(missing))
+        near = vectors.nearest_passages(query.full, CANDIDATES)
+        missing = [int(vectors.passage_ids[i]) for i in near
+                   if int(vectors.passage_ids[i]) not in rows]
+        rows.update((r["id"], r) for r in self.index.passages_by_id(missing))
         return rows
 
     def _fused(self, query: _Query, lexical: LexicalResult, vectors: Vectors,
                rows: dict[int, dict], sentence_vectors: dict[int, np.ndarray]) -> list[Hit]:
         lexical_scores = {h.passage_id: h.score for h in lexical.hits}
         best_lexical = max(lexical_scores.values(), default=0.0) or 1.0
+        ids = np.fromiter(rows, np.int64, len(rows))
+        no_questions = np.full(len(ids), np.nan)
+        per_passage = [  # (weight, cosine per candidate; NaN where the passage has none)
+            (W_PASSAGE, vectors.passage_similarity(ids, query.full)),
+            (W_TAKEAWAY, vectors.takeaway_similarity(ids, query.focus)),
+            (W_QUESTION, vectors.question_similarity(ids, query.full)
+             if self.signals.questions else no_questions)]
         hits = []
-        for pid, row in rows.items():
+        for n, (pid, row) in enumerate(rows.items()):
             if not row["quotable"]:
                 continue
             sentences = _sentence_scores(row, sentence_vectors.get(pid), query)
-            content = [s.score for s in sentences if s.quotable] or [s.score for s in sentences]
-            semantic = W_SENTENCES * _top_mean(content, TOP_SENTENCES)
-            passage, takeaway = vectors.passage_row(pid), vectors.takeaway_row(pid)
-            if passage is not None:
-                semantic += W_PASSAGE * float(passage @ query.full)
-            if takeaway is not None:
-                semantic += W_TAKEAWAY * float(takeaway @ query.focus)
+            sentence_score = _top_quotable_mean(row, sentences, TOP_SENTENCES)
+            semantic = _weighted_mean([(W_SENTENCES, sentence_score),
+                                       *((w, float(x[n])) for w, x in per_passage)])
             lex = lexical_scores.get(pid, 0.0) / best_lexical
             hits.append(_hit(row, semantic + W_LEXICAL * lex, lex, semantic, sentences))
         hits.sort(key=lambda h: h.score, reverse=True)
@@ -189,22 +195,46 @@ class Retriever:
             result.in_scope, result.decline_reason = False, reason or "no_match"
 
 
-def _top_mean(values: list[float], n: int) -> float:
-    best = sorted(values, reverse=True)[:n]
+def _weighted_mean(parts: list[tuple[float, float]]) -> float:
+    """Mean of the cosines a passage has (a passage of a text without takeaways or
+    questions is judged on the others)."""
+    present = [(w, x) for w, x in parts if not np.isnan(x)]
+    total = sum(w for w, _ in present)
+    return sum(w * x for w, x in present) / total if total else 0.0
+
+
+def _top_quotable_mean(row: dict, sentences: list[SentenceScore], n: int) -> float:
+    """Mean score of the `n` best quotable sentences (of the best ones when none is
+    quotable). Sentences come best first, so quotability is judged only until `n` are
+    found: judging every sentence of every candidate cost milliseconds at scale."""
+    best: list[float] = []
+    for sentence in sentences:
+        sentence.quotable = is_quotable(row["text"], row["section"], sentence.start,
+                                        sentence.end)
+        if sentence.quotable:
+            best.append(sentence.score)
+            if len(best) == n:
+                break
+    best = best or [s.score for s in sentences[:n]]
     return sum(best) / len(best) if best else 0.0
+
+
+def _judge_quotable(hit: Hit) -> None:
+    for sentence in hit.sentences:
+        sentence.quotable = is_quotable(hit.text, hit.section, sentence.start, sentence.end)
 
 
 def _sentence_scores(row: dict, matrix: np.ndarray | None, query: _Query
                      ) -> list[SentenceScore]:
-    """Each sentence's relevance, best first (for ranking and for choosing the quote)."""
+    """Each sentence's relevance, best first (for ranking and for choosing the quote);
+    quotability is judged later, where it is needed."""
     spans = [(int(a), int(b)) for a, b, *_ in
              (line.split(" ", 2) for line in (row["sentences"] or "").split("\n") if line)]
     if matrix is None or len(matrix) != len(spans):
         scores = np.zeros(len(spans))
     else:
         scores = matrix @ query.full
-    scored = [SentenceScore(a, b, float(x), is_quotable(row["text"], row["section"], a, b))
-              for (a, b), x in zip(spans, scores, strict=True)]
+    scored = [SentenceScore(a, b, float(x)) for (a, b), x in zip(spans, scores, strict=True)]
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
 

@@ -28,7 +28,7 @@ from bot.text import content_stems, follow_up_words, load_word_list, retrieval_d
 
 MARGIN = 0.03  # how much nearer to an unanswered ask the ask sentences must be
 WHOLE_POST_SLACK = 0.1  # the whole post may lean less far, but must not lean the other way
-MIN_RELEVANCE = 0.3  # below this best semantic score nothing in the texts is near
+MIN_RELEVANCE = 0.12  # below this best semantic score nothing in the texts is near
 VAGUE_WORDS = 2  # an ask with this few content words is judged by the whole post
 
 

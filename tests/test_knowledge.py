@@ -101,10 +101,31 @@ def test_touched_but_unchanged_file_is_not_reindexed(kb_dir: Path, db_path: Path
     db = KnowledgeIndex.open(db_path, kb_dir)
     db.refresh()
     path = kb_dir / "how-can-i-become-a-cio.txt"
-    os.utime(path, (12345, 12345))
+    for touched in (path, kb_dir / "takeaways" / "how-can-i-become-a-cio.tsv",
+                    kb_dir / "questions" / "how-can-i-become-a-cio.tsv"):
+        os.utime(touched, (12345, 12345))
     report = db.refresh()
     assert not report.changed
     assert _rows(db, f"SELECT mtime FROM documents WHERE source = '{path.name}'") == [(12345,)]
+
+
+def test_an_edited_questions_file_indexes_its_text_again(kb_dir: Path, db_path: Path):
+    db = KnowledgeIndex.open(db_path, kb_dir)
+    db.refresh()
+    questions = kb_dir / "questions" / "six-experiences-of-the-best-cio.tsv"
+    row = next(line for line in questions.read_text(encoding="utf-8").splitlines()
+               if line.startswith("4\t"))
+    asked = "Who should get the applause at the all-hands for the warehouse go-live?"
+    number, first_words, _ = row.split("\t")
+    with questions.open("a", encoding="utf-8") as out:
+        out.write(f"{number}\t{first_words}\t{asked}\n")
+    report = db.refresh()
+    assert report.updated == [questions.name.replace(".tsv", ".txt")]
+    stored = _rows(db, "SELECT questions FROM passages WHERE source = "
+                       "'six-experiences-of-the-best-cio.txt' AND ord = 4")[0][0]
+    assert stored.splitlines()[-1] == asked
+    vectors = db.vectors()
+    assert vectors is not None and len(vectors.question_ids) == 145
 
 
 def test_only_top_level_texts_are_sources(kb_dir: Path, db_path: Path):

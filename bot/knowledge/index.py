@@ -20,7 +20,14 @@ from pathlib import Path
 import numpy as np
 
 from bot.db import connect_sqlite, file_lock, transaction
-from bot.knowledge.takeaways import load_takeaways, takeaway_for
+from bot.knowledge.takeaways import (
+    QUESTIONS,
+    companion_files,
+    load_questions,
+    load_takeaways,
+    rows_for,
+    takeaway_for,
+)
 from bot.knowledge.vectors import (
     Vectors,
     cached_text_vectors,
@@ -33,7 +40,7 @@ from bot.text import content_stems, split_sentences, stems, stopwords
 
 SOURCE_SUFFIXES = (".md", ".txt")
 # Bump when the tables, splitting or stemming change: the index is then built afresh.
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 TABLES = ("passages_fts", "vectors", "text_vectors", "passages", "documents", "vocabulary",
           "kb_meta", "kb_stats", "passages_vocab")
 VECTOR_DIM = 384
@@ -47,7 +54,7 @@ _SCHEMA = (
     "CREATE TABLE passages (id INTEGER PRIMARY KEY, source TEXT NOT NULL, ord INTEGER NOT NULL, "
     "title TEXT NOT NULL, section TEXT NOT NULL, locator TEXT NOT NULL, text TEXT NOT NULL, "
     "stems TEXT NOT NULL, sentences TEXT NOT NULL, takeaway TEXT NOT NULL, "
-    "quotable INTEGER NOT NULL)",
+    "quotable INTEGER NOT NULL, questions TEXT NOT NULL)",
     "CREATE TABLE text_vectors (text TEXT PRIMARY KEY, vector BLOB NOT NULL)",
     "CREATE TABLE vectors (passage_id INTEGER NOT NULL, kind TEXT NOT NULL, ord INTEGER NOT NULL, "
     "vector BLOB NOT NULL, PRIMARY KEY (passage_id, kind, ord))",
@@ -63,7 +70,7 @@ _SCHEMA = (
 )
 
 PASSAGE_COLUMNS = ("id", "source", "title", "section", "locator", "text", "stems",
-                   "sentences", "takeaway", "quotable")
+                   "sentences", "takeaway", "quotable", "questions")
 
 
 @dataclass
@@ -203,7 +210,7 @@ class KnowledgeIndex:
             for done, path in enumerate(todo):
                 if progress:
                     progress(done, len(todo), path.name)
-                sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                sha = _sha256(path)
                 if path.name in known and known[path.name][0] == sha:
                     size, mtime = _size_mtime(path)  # touched, not changed
                     self.conn.execute("UPDATE documents SET size = ?, mtime = ? "
@@ -238,7 +245,7 @@ class KnowledgeIndex:
         size, mtime = _size_mtime(path)
         self.conn.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
                           [path.name, title, sha, size, mtime, time.time()])
-        takeaways = load_takeaways(path)
+        takeaways, questions = load_takeaways(path), load_questions(path)
         rows = []
         for p in split_passages(text):
             takeaway = takeaway_for(takeaways, p.ord, p.text, path)
@@ -248,10 +255,12 @@ class KnowledgeIndex:
             quotable = takeaways is None or bool(takeaway)
             rows.append((path.name, p.ord, title, p.section, locator(title, p.section, p.ord),
                          p.text, " ".join(stems(p.text)), encode_sentences(p.text, self.stop),
-                         takeaway, int(quotable)))
+                         takeaway, int(quotable),
+                         "\n".join(rows_for(questions, p.ord, p.text, path, QUESTIONS))))
         self.conn.executemany(
             "INSERT INTO passages (source, ord, title, section, locator, text, stems, "
-            "sentences, takeaway, quotable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "sentences, takeaway, quotable, questions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows)
         self._add_frequencies((r[6] for r in rows), +1)
 
     def _remove_document(self, source: str) -> None:
@@ -346,5 +355,14 @@ class KnowledgeIndex:
 
 
 def _size_mtime(path: Path) -> tuple[int, float]:
-    stat = path.stat()
-    return stat.st_size, stat.st_mtime
+    """A text's size and time of change, counting its takeaways and questions files: an
+    edit to either indexes the text again."""
+    stats = [p.stat() for p in (path, *companion_files(path))]
+    return sum(s.st_size for s in stats), max(s.st_mtime for s in stats)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256(path.read_bytes())
+    for companion in companion_files(path):
+        digest.update(b"\0" + companion.read_bytes())
+    return digest.hexdigest()

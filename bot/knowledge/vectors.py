@@ -1,4 +1,5 @@
-"""The semantic side of the index: one vector per passage, per takeaway and per sentence,
+"""The semantic side of the index: one vector per passage, per takeaway, per sentence and
+per question a passage answers (kept as data beside the text),
 computed when indexing (only for passages that changed) and read back as matrices.
 
 Vectors are float32 rows of unit length stored as BLOBs. Reading them back builds one
@@ -24,8 +25,15 @@ from bot.embedding import Embedder, EmbeddingUnavailable, load_embedder
 
 log = logging.getLogger(__name__)
 
-KINDS = ("passage", "takeaway")  # held in memory; sentences are read per candidate
+KINDS = ("passage", "takeaway", "question")  # in memory; sentences are read per candidate
 BATCH = 32
+# Above this many passages the nearest ones are found in two steps: the Hamming distance
+# of the vectors' sign bits (a 32nd of the memory an exact scan reads) keeps
+# RESCORE_FACTOR rows per passage wanted, and those are scored exactly.
+# bench/bench_retrieval.py measures both steps' speed and how many of the exact scan's
+# nearest passages the two steps find.
+EXACT_SCAN_ROWS = 20_000
+RESCORE_FACTOR = 16
 
 EmbedProgress = Callable[[int, int], None]
 
@@ -41,30 +49,90 @@ class Vectors:
     passage_ids: np.ndarray  # sorted
     takeaway: np.ndarray
     takeaway_ids: np.ndarray  # sorted
+    question: np.ndarray
+    question_ids: np.ndarray  # sorted; a passage may have several questions or none
+    passage_bits: np.ndarray | None = None  # sign bits, one uint64 row per 64 dimensions
 
-    def passage_row(self, passage_id: int) -> np.ndarray | None:
-        return _row(self.passage, self.passage_ids, passage_id)
+    def nearest_passages(self, query: np.ndarray, n: int,
+                         exact_up_to: int | None = None) -> np.ndarray:
+        """Row numbers of the `n` passages nearest `query` (unordered)."""
+        rows = len(self.passage_ids)
+        if rows <= n:
+            return np.arange(rows)
+        exact_up_to = EXACT_SCAN_ROWS if exact_up_to is None else exact_up_to
+        if self.passage_bits is None or rows <= exact_up_to:
+            return _top(self.passage @ query, n)
+        keep = min(rows - 1, max(n, n * RESCORE_FACTOR))
+        distance = _hamming(self.passage_bits, sign_bits(query))
+        shortlist = np.argpartition(distance, keep)[:keep]
+        return shortlist[_top(self.passage[shortlist] @ query, n)]
 
-    def takeaway_row(self, passage_id: int) -> np.ndarray | None:
-        return _row(self.takeaway, self.takeaway_ids, passage_id)
+    def passage_similarity(self, passage_ids: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Cosine of each passage with `query`; NaN for a passage without a vector."""
+        return _similarity(self.passage, self.passage_ids, passage_ids, query)
+
+    def takeaway_similarity(self, passage_ids: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Cosine of each passage's takeaway with `query`; NaN where there is none."""
+        return _similarity(self.takeaway, self.takeaway_ids, passage_ids, query)
+
+    def question_similarity(self, passage_ids: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """For each passage, the cosine of its nearest question with `query`; NaN where it
+        has none."""
+        out = np.full(len(passage_ids), np.nan)
+        if not len(self.question_ids):
+            return out
+        starts = np.searchsorted(self.question_ids, passage_ids, side="left")
+        ends = np.searchsorted(self.question_ids, passage_ids, side="right")
+        for n in np.flatnonzero(ends > starts):
+            out[n] = float((self.question[starts[n]:ends[n]] @ query).max())
+        return out
 
 
-def _row(matrix: np.ndarray, ids: np.ndarray, passage_id: int) -> np.ndarray | None:
-    """The row of `passage_id` (ids are sorted: a binary search, not a dict per query)."""
-    at = int(np.searchsorted(ids, passage_id))
-    return matrix[at] if at < len(ids) and ids[at] == passage_id else None
+def _top(similarity: np.ndarray, n: int) -> np.ndarray:
+    if n >= len(similarity):
+        return np.arange(len(similarity))
+    return np.argpartition(-similarity, n)[:n]
+
+
+def sign_bits(matrix: np.ndarray) -> np.ndarray:
+    """Each row's signs packed into uint64 words; for a matrix, one row per word (the
+    column-major layout makes the Hamming loop read memory in order)."""
+    if matrix.ndim == 1:
+        return np.packbits(matrix > 0).view(np.uint64)
+    return np.ascontiguousarray(np.packbits(matrix > 0, axis=1).view(np.uint64).T)
+
+
+def _hamming(bits: np.ndarray, query_bits: np.ndarray) -> np.ndarray:
+    distance = np.bitwise_count(bits[0] ^ query_bits[0]).astype(np.uint16)
+    for word, query_word in zip(bits[1:], query_bits[1:], strict=True):
+        distance += np.bitwise_count(word ^ query_word)
+    return distance
+
+
+def _similarity(matrix: np.ndarray, ids: np.ndarray, wanted: np.ndarray,
+                query: np.ndarray) -> np.ndarray:
+    """Rows found by binary search (ids are sorted), not a dict per question."""
+    out = np.full(len(wanted), np.nan)
+    if not len(ids) or not len(wanted):
+        return out
+    at = np.searchsorted(ids, wanted).clip(max=len(ids) - 1)
+    present = ids[at] == wanted
+    out[present] = matrix[at[present]] @ query
+    return out
 
 
 def _texts_to_embed(conn: sqlite3.Connection) -> list[tuple[int, str, int, str]]:
     """(passage id, kind, ord, text) for every passage that has no vectors yet."""
     rows = conn.execute(
-        "SELECT id, text, takeaway, sentences FROM passages WHERE id NOT IN "
+        "SELECT id, text, takeaway, sentences, questions FROM passages WHERE id NOT IN "
         "(SELECT passage_id FROM vectors WHERE kind = 'passage')").fetchall()
     out: list[tuple[int, str, int, str]] = []
-    for pid, text, takeaway, sentences in rows:
+    for pid, text, takeaway, sentences, questions in rows:
         out.append((pid, "passage", 0, text))
         if takeaway:
             out.append((pid, "takeaway", 0, takeaway))
+        for n, question in enumerate(questions.split("\n") if questions else []):
+            out.append((pid, "question", n, question))
         for n, line in enumerate(sentences.split("\n") if sentences else []):
             start, end = (int(x) for x in line.split(" ", 2)[:2])
             out.append((pid, "sentence", n, text[start:end]))
@@ -150,7 +218,7 @@ def _rows_to_matrix(blobs: list[bytes], dim: int) -> np.ndarray:
 
 def _matrix(conn: sqlite3.Connection, kind: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
     rows = conn.execute("SELECT passage_id, vector FROM vectors WHERE kind = ? "
-                        "ORDER BY passage_id", [kind]).fetchall()
+                        "ORDER BY passage_id, ord", [kind]).fetchall()
     return (_rows_to_matrix([r[1] for r in rows], dim),
             np.array([r[0] for r in rows], np.int64))
 
@@ -182,7 +250,9 @@ def load_vectors(conn: sqlite3.Connection, cache_key: tuple[str, str], model: st
     if hit is not None:
         return hit
     parts = {kind: _matrix(conn, kind, dim) for kind in KINDS}
-    vectors = Vectors(model, *parts["passage"], *parts["takeaway"])
+    passage = parts["passage"][0]
+    bits = sign_bits(passage) if len(passage) > EXACT_SCAN_ROWS else None
+    vectors = Vectors(model, *parts["passage"], *parts["takeaway"], *parts["question"], bits)
     with _cache_lock:
         for key in [k for k in _cache if k[0] == cache_key[0]]:
             del _cache[key]  # an older generation of the same file
