@@ -1,11 +1,16 @@
 """Finding the passages that answer a question, and deciding whether the texts cover it.
 
-Two signals, fused (bench/bench_retrieval.py measures what each adds):
+Two signals, fused (bench/bench_answers.py measures what each adds):
 - lexical (`bot.lexical`): the question's words and related terms, BM25, sentence
   coverage, section headings;
 - semantic: all-MiniLM-L6-v2 vectors (`bot.embedding`) of the whole post against each
-  passage and its two best sentences, and of the post's ask sentences (`bot.asks`)
-  against each passage's plain takeaway.
+  passage, its two best sentences and the questions it answers (kept as data beside the
+  texts), and of the post's ask sentences (`bot.asks`) against each passage's takeaway.
+  The semantic score is the weighted mean of the cosines a passage has; the lexical
+  score, normalised to the best candidate's, is added with a smaller weight. The weights
+  were chosen on tests/data/questions_real.jsonl and the development set (a grid over
+  them; every setting near the chosen one scores within a question of it), and checked on
+  questions_real2.jsonl; the blind sets were not used.
 
 Scope is decided by what is asked, not by how many of the texts' words a post uses: the
 ask is declined when it is nearer to an ask the texts do not answer (pay, certifications,
