@@ -6,8 +6,9 @@ For each set: hit@1 and hit@3 (a cited passage holds a gold phrase, as ../shared
 score.py counts it), off-topic questions declined, in-scope questions declined, and the
 in-scope declines by question length. Systems: cio-coach with every signal, with one
 signal switched off at a time, rank_bm25 over the same stems (never declines) and
-all-MiniLM-L6-v2 alone (passage vectors, never declines). The blind set (questions_blind3,
-written by someone who saw only the source texts) is printed last and was not tuned on.
+all-MiniLM-L6-v2 alone (passage vectors, never declines). The blind sets (questions_blind3
+and questions_blind4, each written by someone who saw only the source texts and the style
+brief) are printed last and were not tuned on.
 Prints figures; asserts nothing.
 """
 
@@ -42,6 +43,7 @@ SETS = {
     "blind (old)": DATA / "questions_blind.jsonl",
     "blind2 (old)": DATA / "questions_blind2.jsonl",
     "blind3 (never tuned)": DATA / "questions_blind3.jsonl",
+    "blind4 (never tuned)": DATA / "questions_blind4.jsonl",
 }
 LENGTHS = ((0, 15), (15, 30), (30, 60), (60, 10_000))
 Ranker = Callable[[str], tuple[bool, list[str]]]  # question -> (answered, cited texts)
