@@ -65,8 +65,9 @@ DEFAULT_TOP = 5
 @dataclass(frozen=True)
 class Reader:
     """Who a draft is checked for, and why: `source` is "named" (in the request itself),
-    "person" (their choice), "workspace" (its default) or "guess" (`audience` None: the
-    readers the draft's opening names, else general)."""
+    "person" (their choice), "workspace" (its default), "guess" (`audience` None: the
+    readers the draft's opening names, else general) or "unread" (a guess too: the choice
+    could not be read)."""
 
     audience: str | None
     source: str
@@ -216,7 +217,7 @@ class Coach:
     def reader_for(self, team_id: str, user_id: str, named: str | None = None) -> Reader:
         """The audience named in the request, else the person's choice, else the workspace's
         default, else None (guessed from the draft's opening). A choice that cannot be read
-        is logged and the draft's opening decides, as the check must not fail on it."""
+        is logged and the draft's opening decides ("unread"): the check must not fail on it."""
         if named:
             return Reader(named, "named")
         try:
@@ -224,7 +225,7 @@ class Coach:
         except Exception as exc:
             log.warning("audience choice of %s/%s not read (%s); guessing from the draft",
                         team_id, user_id, exc)
-            return Reader(None, "guess")
+            return Reader(None, "unread")
         if choice.person:
             return Reader(choice.person, "person")
         if choice.workspace:

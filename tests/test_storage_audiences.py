@@ -91,3 +91,17 @@ def test_the_service_checks_for_the_named_then_the_persons_then_the_workspaces(c
     assert coach.reader_for("T1", "U1") == Reader("operations", "workspace")
     assert coach.set_audience("T1", "U0ADMIN", None, workspace=True).workspace is None
     assert coach.reader_for("T1", "U1") == Reader(None, "guess")
+
+
+def test_a_choice_that_cannot_be_read_leaves_the_check_to_the_opening(tmp_path, caplog):
+    from bot.slack.audience import reader_note
+
+    down = Coach(load_settings(clean_env({"CIO_COACH_DB": str(tmp_path / "t.db"),
+                                          "DATABASE_URL": "postgresql://u@127.0.0.1:1/x"})))
+    reader = down.reader_for("T1", "U1")
+    assert reader == Reader(None, "unread") and "not read" in caplog.text
+    report = down.check(f"Finance team: {DRAFT}", audience=reader.audience,
+                        checker=down.checker("T1"))
+    assert report.audience == "finance"
+    assert "could not be read just now" in reader_note(report.audience, reader)
+    assert down.reader_for("T1", "U1", "sales") == Reader("sales", "named")

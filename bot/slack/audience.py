@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 # Slack clients may turn "--" into a dash as people type.
 _DASHES = r"(?:--|—|–)"
 WORKSPACE_FLAG = re.compile(rf"^{_DASHES}workspace$", re.IGNORECASE)
-AUDIENCE_OPTION = re.compile(rf"^\s*{_DASHES}audience(?:\s*=\s*|\s+)(?P<name>\S*)\s*",
+AUDIENCE_OPTION = re.compile(rf"^\s*{_DASHES}audience(?:\s*=\s*|\s+|$)(?P<name>\S*)\s*",
                              re.IGNORECASE)
 CLEAR_WORDS = ("general", "reset")
 DEFAULT = "default audience"
@@ -48,13 +48,18 @@ def audience_option(text: str) -> tuple[str | None, str]:
 
 def unknown_audience(given: str, names: list[str]) -> str:
     """The reply to an audience name with no data file: the choices."""
-    named = f"called “{escape(clip(given, 40))}”" if given.strip() else "named"
-    return (f"There is no audience {named}. Choose one of: {', '.join(names)}. "
-            + escape("`/jargon audience` shows yours."))
+    lead = f"There is no audience called “{escape(clip(given, 40))}”." if given.strip() \
+        else "Name the audience after `--audience`."
+    return f"{lead} Choose one of: {', '.join(names)}. " + \
+        escape("`/jargon audience` shows yours.")
 
 
 def reader_note(audience: str, reader: Reader) -> str:
     """The report's line on who it was checked for ("" for general readers)."""
+    if reader.source == "unread":
+        readers = "general readers" if audience == GENERAL else \
+            f"*{escape(audience)}* readers (named in its opening line)"
+        return f"Your audience could not be read just now, so this was checked for {readers}."
     if audience == GENERAL:
         return ""
     why, change = {

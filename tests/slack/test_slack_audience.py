@@ -179,6 +179,9 @@ def test_a_bad_audience_name_gets_the_choices_and_is_escaped(slack_app):
     assert "<!here>" not in sneaky and "&lt;!here&gt;" in sneaky
     assert "Write it as" in jargon(slack_app, "audience finance sales", user)["text"]
     assert "Put the draft after" in jargon(slack_app, "--audience finance", user)["text"]
+    assert "Name the audience" in jargon(slack_app, "--audience", user)["text"]
+    assert "Done" in jargon(slack_app, "audience\nfinance", user)["text"]  # any whitespace
+    jargon(slack_app, "audience reset", user)
     long_draft = "Audience research shows the GL accounts need a cleaner layout this year."
     assert flagged(jargon(slack_app, long_draft, user), "GL")  # a draft, not the subcommand
     assert not [r for r in audience_rows(slack_app.db_path, "jargon_user_audiences")

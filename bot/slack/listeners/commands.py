@@ -45,17 +45,19 @@ def answer_cio(command, context, respond):
         respond(response_type="ephemeral", replace_original=True, **message)
 
 
-def is_audience_command(text: str) -> bool:
-    """`/jargon audience [--workspace] [NAME]`, not a draft that starts with the word."""
-    word, _, rest = text.strip().partition(" ")
-    return word.lower() == AUDIENCE_VERB and len(rest.split()) <= 2
+def audience_spec(text: str) -> str | None:
+    """What follows `/jargon audience` (`[--workspace] [NAME]`); None for anything else,
+    a draft that starts with the word included."""
+    word, *rest = text.split(maxsplit=1)
+    spec = rest[0] if rest else ""
+    return spec if word.lower() == AUDIENCE_VERB and len(spec.split()) <= 2 else None
 
 
 def ack_jargon(ack, command):
     text = (command.get("text") or "").strip()
     if not text or text.lower() in HELP_WORDS:
         ack(text=blocks.JARGON_USAGE)
-    elif is_audience_command(text):
+    elif audience_spec(text) is not None:
         ack(response_type="ephemeral", text="One moment…")
     else:
         ack(response_type="ephemeral", text=":mag: Checking your draft…")
@@ -67,11 +69,12 @@ def run_jargon(command, context, client, respond):
         return
     team_id, user_id = context.team_id or "", context.user_id or ""
     word, _, rest = text.partition(" ")
-    if is_audience_command(text):
+    spec = audience_spec(text)
+    if spec is not None:
         with conversation.apologizing("changing your audience", _ephemeral(respond)):
             reply = audience_reply(context["coach"], client, context["term_policy"],
                                    team_id=team_id, user_id=user_id,
-                                   spec=slack_to_plain(rest))
+                                   spec=slack_to_plain(spec))
             respond(response_type="ephemeral", replace_original=True, **reply)
         return
     with conversation.apologizing("checking your draft", _ephemeral(respond)):
