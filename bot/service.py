@@ -7,6 +7,9 @@ nothing of its own beyond parsing input and rendering output.
 - `check`: scan a draft for jargon (with the team's own terms), then let a configured
   model judge the word senses the scan was unsure of.
 - `rewrite`: a plain rewrite from the findings the person was shown.
+- `reader_for`, `set_audience`: who a person's drafts are checked for (the audience named
+  in the request, else the person's choice, else the workspace's default, else the one the
+  draft's opening names).
 
 CPU-bound work (retrieval, scanning) runs inside `cpu_gate`, which the Slack app sets so
 that acknowledgements go first; model calls, which wait on I/O or native code, run
@@ -19,6 +22,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.answer import (
@@ -37,6 +41,8 @@ from bot.config import Settings
 from bot.db import PerThread, connect_sqlite
 from bot.health import Check
 from bot.jargon import Checker, Finding, Report, check, default_checker
+from bot.jargon.audiences import AUDIENCES, GENERAL, AudienceError, load_audiences
+from bot.jargon.terms import jargon_dir
 from bot.knowledge import IndexReport, KnowledgeIndex, Progress
 from bot.llm import OnText
 from bot.llm import doctor as model_doctor
@@ -47,13 +53,24 @@ from bot.llm.takeaway import write_takeaway
 from bot.retrieval import Retriever
 
 if TYPE_CHECKING:
-    from bot.storage import Storage
+    from bot.storage import AudienceChoice, Storage
 
 log = logging.getLogger("cio_coach")
 
 CpuGate = Callable[[], AbstractContextManager[Any]]
 CLI_TEAM = "local"  # the command line's own team for team terms
 DEFAULT_TOP = 5
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who a draft is checked for, and why: `source` is "named" (in the request itself),
+    "person" (their choice), "workspace" (its default), "guess" (`audience` None: the
+    readers the draft's opening names, else general) or "unread" (a guess too: the choice
+    could not be read)."""
+
+    audience: str | None
+    source: str
 
 
 class Coach:
@@ -157,6 +174,63 @@ class Coach:
         """A plain rewrite of `report.text` from the findings in `report`."""
         return rewrite_draft(report, self.settings, checker=self.checker(team_id),
                              on_text=on_text)
+
+    # --- audiences --------------------------------------------------------------------
+
+    def audience_names(self) -> list[str]:
+        """The audiences a draft can be checked for, general first (the data files)."""
+        loaded = load_audiences(jargon_dir(self.settings.knowledge_dir))
+        return [n for n in AUDIENCES if n in loaded] + sorted(set(loaded) - set(AUDIENCES))
+
+    def audience_choice(self, team_id: str, user_id: str) -> AudienceChoice:
+        """The person's chosen audience and the workspace's default; a stored name whose
+        data file is gone counts as no choice (and is logged)."""
+        choice = self.storage().audiences.get(team_id, user_id)
+        known = set(self.audience_names())
+        stale = {n for n in (choice.person, choice.workspace) if n and n not in known}
+        if not stale:
+            return choice
+        log.warning("audience %s of %s/%s has no data file; ignored", ", ".join(sorted(stale)),
+                    team_id, user_id)
+        return dataclasses.replace(
+            choice, person=None if choice.person in stale else choice.person,
+            workspace=None if choice.workspace in stale else choice.workspace)
+
+    def set_audience(self, team_id: str, user_id: str, name: str | None, *,
+                     workspace: bool = False) -> AudienceChoice:
+        """Choose who the person's drafts are checked for (with `workspace`, the workspace's
+        default, set by `user_id`); None or `general` clears the choice. Raises
+        AudienceError for a name with no data file. Returns the choice now in force."""
+        name = (name or "").strip().lower() or None
+        if name is not None and name not in self.audience_names():
+            raise AudienceError(f"unknown audience {name!r}")
+        stored = None if name == GENERAL else name
+        audiences = self.storage().audiences
+        if workspace:
+            audiences.set_workspace(team_id, stored, user_id=user_id)
+        else:
+            audiences.set_person(team_id, user_id, stored)
+        log.info("%s audience in %s set to %s by %s", "workspace" if workspace else "personal",
+                 team_id, stored or "none", user_id)
+        return self.audience_choice(team_id, user_id)
+
+    def reader_for(self, team_id: str, user_id: str, named: str | None = None) -> Reader:
+        """The audience named in the request, else the person's choice, else the workspace's
+        default, else None (guessed from the draft's opening). A choice that cannot be read
+        is logged and the draft's opening decides ("unread"): the check must not fail on it."""
+        if named:
+            return Reader(named, "named")
+        try:
+            choice = self.audience_choice(team_id, user_id)
+        except Exception as exc:
+            log.warning("audience choice of %s/%s not read (%s); guessing from the draft",
+                        team_id, user_id, exc)
+            return Reader(None, "unread")
+        if choice.person:
+            return Reader(choice.person, "person")
+        if choice.workspace:
+            return Reader(choice.workspace, "workspace")
+        return Reader(None, "guess")
 
     def _shared_state_exists(self) -> bool:
         """Team terms can only exist in a database that exists: the CLI must not create

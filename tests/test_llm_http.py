@@ -280,6 +280,21 @@ def test_a_failing_rewrite_offers_the_substitution_rewrite(endpoint, tmp_path, r
     assert result == (report.rewrite, "substitution", reason)
 
 
+def test_a_rewrite_is_checked_again_for_the_readers_the_draft_was_checked_for(endpoint,
+                                                                           tmp_path):
+    """Checked for operations (the person's choice, say), a draft whose opening names the
+    finance team: a rewrite that keeps "GL" still has jargon for its readers."""
+    import bot.jargon
+    from bot.llm.rewrite import rewrite_draft
+
+    draft = "Finance team: please check the GL accounts before Friday."
+    report = bot.jargon.check(draft, audience="operations")
+    assert [f.term for f in report.findings] == ["GL"]
+    endpoint.reply = "Finance team: please look at the GL accounts before Friday."
+    result = rewrite_draft(report, _settings(endpoint.url, tmp_path))
+    assert result == (report.rewrite, "substitution", "keeps jargon: GL")
+
+
 def test_a_rewrite_timeout_offers_the_substitution_rewrite(silent_endpoint, tmp_path):
     from bot.llm.rewrite import rewrite_draft
 

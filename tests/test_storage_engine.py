@@ -14,7 +14,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import func, insert, select
 
-from bot.storage import Storage
+from bot.storage import AudienceChoice, Storage
 from bot.storage.engine import make_engine, migrate
 from bot.storage.schema import MIGRATIONS, questions
 from bot.storage.slack_state import SlackState
@@ -61,6 +61,8 @@ def fill_every_table(storage: Storage) -> dict:
     state.log_question("T1", "U1", "dm", "How do I start?")
     state.add_turn("T1", "D1", "1.0", "q", "a")
     state.record_check("T1", "U1", "The VPN is down.", {"findings": []})
+    storage.audiences.set_person("T1", "U1", "finance")
+    storage.audiences.set_workspace("T1", "operations", user_id="U1")
     SQLAlchemyInstallationStore(client_id=CLIENT_ID, engine=engine).save(Installation(
         app_id="A1", enterprise_id=None, team_id="T9", user_id="U9", bot_token="xoxb-t9",
         bot_id="B9", bot_user_id="U0B9", bot_scopes="chat:write"))
@@ -98,6 +100,8 @@ def test_db_copy_moves_every_table_and_checks_the_counts(storage_url, tmp_path):
         assert not copied.slack.claim_event("Ev1")
         assert [(t.term, t.action) for t in copied.team_terms.list("T1")] == [
             ("cutover", "remove"), ("Falcon", "add")]
+        assert copied.audiences.get("T1", "U1") == AudienceChoice("finance", "operations",
+                                                                  "U1")
         found = SQLAlchemyInstallationStore(client_id=CLIENT_ID, engine=target).find_bot(
             enterprise_id=None, team_id="T9")
         assert found.bot_token == "xoxb-t9"

@@ -5,8 +5,9 @@ data exported, from the shared state the Slack app keeps.
     cio-coach export --team T0123ABCD [--output FILE]
 
 `forget` deletes the person's questions, conversation turns, feedback, the answers and
-jargon reports shown to them, and takes their name off the term changes they made; without
---team, in every workspace. `export` writes every record kept for the workspace as JSON
+jargon reports shown to them and the audience they chose for the jargon check, and takes
+their name off the term changes and workspace audiences they made; without --team, in
+every workspace. `export` writes every record kept for the workspace as JSON
 lines (one object a line, with its "kind"), to stdout or FILE (created 0600).
 """
 
@@ -28,7 +29,8 @@ SLACK_ID = re.compile(r"^[A-Z][A-Z0-9]{1,20}$")
 def register(sub: argparse._SubParsersAction) -> None:
     f = sub.add_parser("forget", help="delete one person's data kept by the Slack app",
                        description="Delete a person's questions, conversation turns, "
-                       "feedback, answers and reports (in one workspace, or all).")
+                       "feedback, answers, reports and chosen audience (in one workspace, "
+                       "or all).")
     f.add_argument("--user", required=True, help="the person's Slack user id (U...)")
     f.add_argument("--team", help="only in this workspace (T...); default: every workspace")
     f.set_defaults(func=run_forget)

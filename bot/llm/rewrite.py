@@ -59,7 +59,8 @@ def rewrite_draft(report: Report, settings: Settings, *, model: StreamingModel |
                   ) -> RewriteResult:
     """The model's plain rewrite of `report.text` from the findings in `report` (the ones
     the person was shown) when it passes the guard, else `report.rewrite` with the reason
-    in `guard`. `checker` re-checks the rewrite (team terms included)."""
+    in `guard`. `checker` re-checks the rewrite (team terms included), for the report's
+    audience."""
     fallback = report.rewrite
     if not report.findings:
         return RewriteResult(fallback, SUBSTITUTION, None)
@@ -88,7 +89,9 @@ def rewrite_draft(report: Report, settings: Settings, *, model: StreamingModel |
 def _guard(report: Report, text: str, checker: Checker | None,
            finish_reason: str | None) -> str | None:
     try:
-        still_flagged = [f.term for f in check(text, checker=checker).findings]
+        # For the readers the draft was checked for: a term they know stays allowed.
+        still_flagged = [f.term for f in check(text, checker=checker,
+                                               audience=report.audience or None).findings]
     except Exception:
         log.exception("jargon re-check of a model rewrite failed")
         return "jargon re-check failed"

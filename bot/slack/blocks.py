@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.answer import example_questions
 from bot.config import DEFAULT_KNOWLEDGE_DIR
+from bot.jargon import AUDIENCES
 from bot.text import clip
 
 SECTION_LIMIT = 2900  # Slack's limit is 3,000; escapes added late must not cross it
@@ -240,6 +241,11 @@ def help_blocks(command: str = "/cio") -> list[Block]:
                 "jargon before they go to non-technical colleagues."),
         section(f"*Ask a question* (only you see the answer; you can share it):\n{examples}"),
         section(escape("*Check a draft:* `/jargon <your draft>`\n"
+                       "*Who reads your drafts:* `/jargon audience` shows it; "
+                       f"`/jargon audience <name>` ({', '.join(AUDIENCES)}) chooses it, so "
+                       "the terms those readers use every day are not flagged; "
+                       "`/jargon audience reset` clears it; `/jargon audience --workspace "
+                       "<name>` sets the workspace's default\n"
                        "*Team terms:* `/jargon add <term> = <plain words>`, "
                        "`/jargon remove <term>`, `/jargon list`")),
         section("*Coaching conversation:* send me a direct message; follow-ups in the thread "
@@ -249,7 +255,11 @@ def help_blocks(command: str = "/cio") -> list[Block]:
     ]
 
 
-JARGON_USAGE = escape("Usage: `/jargon <draft>` checks a draft. Team terms: "
+JARGON_USAGE = escape("Usage: `/jargon <draft>` checks a draft (`/jargon --audience <name> "
+                      "<draft>` for other readers). Who reads your drafts: `/jargon audience` "
+                      f"shows it, `/jargon audience <name>` ({', '.join(AUDIENCES)}) chooses "
+                      "it, `/jargon audience reset` clears it, `/jargon audience --workspace "
+                      "<name>` sets the workspace's default. Team terms: "
                       "`/jargon add <term> = <plain words>`, `/jargon remove <term>`, "
                       "`/jargon list`.")
 

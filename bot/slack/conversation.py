@@ -15,6 +15,7 @@ from typing import Any
 from bot.answer import Answer, Turn
 from bot.service import Coach, report_from_json
 from bot.slack import blocks, report_blocks
+from bot.slack.audience import audience_option, reader_note, unknown_audience
 from bot.slack.budget import NoBudget, optional_calls
 from bot.slack.markup import jargon_draft, slack_to_plain, strip_mention
 from bot.slack.retention import retention
@@ -82,24 +83,34 @@ def answer_message(result: Answer, answer_id: int, *, shareable: bool = False,
 
 # --- jargon ----------------------------------------------------------------------------
 
-def jargon_message(coach: Coach, team_id: str, user_id: str, draft: str) -> dict[str, Any]:
+def jargon_message(coach: Coach, team_id: str, user_id: str, draft: str, *,
+                   audience: str | None = None) -> dict[str, Any]:
     """chat.postMessage / respond arguments for the jargon report of `draft`: the whole
     report when it fits a message, else a condensed one whose button opens the whole.
+    It is checked for `audience` (named in the request), else the person's, else the
+    workspace's, else the readers the draft's opening names (`Coach.reader_for`).
     The report is remembered when a button needs it (the model's rewrite, "Show the full
     report"), so both work from the findings the person was shown."""
+    if audience is not None and audience not in coach.audience_names():
+        return {"text": unknown_audience(audience, coach.audience_names())}
+    if not draft.strip():
+        return {"text": blocks.escape("Put the draft after the audience: "
+                                      "`--audience <name> <your draft>`.")}
     retention.sweep_if_due(coach)
-    report = coach.check(draft, team_id=team_id)
+    reader = coach.reader_for(team_id, user_id, audience)
+    report = coach.check(draft, team_id=team_id, audience=reader.audience)
+    note = reader_note(report.audience, reader)
     state = coach.storage().slack
     check_ref = ""
     if coach.settings.model_configured and report.findings and \
             len(draft) <= MAX_REWRITE_DRAFT_CHARS:
         check_ref = str(state.record_check(team_id, user_id, draft, report.to_json()))
-    shown = report_blocks.jargon_blocks(draft, report, rewrite_ref=check_ref)
+    shown = report_blocks.jargon_blocks(draft, report, rewrite_ref=check_ref, note=note)
     if not blocks.fits(shown):
         full_ref = check_ref or str(state.record_check(team_id, user_id, draft,
                                                        report.to_json()))
         shown = report_blocks.condensed_blocks(report, full_ref=full_ref,
-                                               rewrite_ref=check_ref)
+                                               rewrite_ref=check_ref, note=note)
     return {"text": report_blocks.jargon_text(report), "blocks": shown}
 
 
@@ -141,7 +152,8 @@ def _converse(coach: Coach, reply: ThreadReply, *, event: dict[str, Any], set_st
     team_id, user_id, channel = reply.team_id, reply.user_id, reply.channel
     draft = jargon_draft(event) if surface != "mention" else None
     if draft is not None:
-        reply.send(jargon_message(coach, team_id, user_id, draft))
+        named, draft = audience_option(draft)
+        reply.send(jargon_message(coach, team_id, user_id, draft, audience=named))
         return
     question = slack_to_plain(strip_mention(event.get("text") or "", bot_user_id))
     if not question:

@@ -1,7 +1,8 @@
 """App Home and the `/jargon list` pages in Block Kit.
 
 App Home shows the viewer their own recent questions only; the workspace appears as
-counts and topics (sections of the advice texts), never as anyone's words. The terms list
+counts and topics (sections of the advice texts), never as anyone's words. It also shows
+who the viewer's drafts are checked for, with a select to change it. The terms list
 is paged so that every page fits a message, and ends with the latest changes: who changed
 which term, and when.
 """
@@ -29,6 +30,7 @@ from bot.slack.blocks import (
 from bot.text import clip
 
 ACTION_TERMS_PAGE = "terms_page"
+ACTION_AUDIENCE = "choose_audience"
 TERMS_PER_PAGE = 20
 PAGE_TEXT = 6000  # characters of term lines per page, well inside a message's 12,000
 CHANGES_SHOWN = 5
@@ -38,7 +40,10 @@ CHANGE_VERBS = {"add": "added", "change": "changed", "remove": "removed",
 
 def home_view(*, recent: Sequence[str], asked: int, people: int,
               topics: Sequence[tuple[str, int]], term_count: int | None, helpful: int,
-              not_helpful: int) -> dict[str, Any]:
+              not_helpful: int, audience: Any = None,
+              audiences: Sequence[str] = ()) -> dict[str, Any]:
+    """`audience`: the viewer's AudienceChoice (None when it could not be read);
+    `audiences`: the names to choose from."""
     mine = "\n".join(f"• {escape(clip(q, 200))}" for q in recent) or \
         "_You have not asked anything yet._"
     examples = "\n".join(f"• {escape(q)}" for q in EXAMPLE_QUESTIONS)
@@ -52,10 +57,52 @@ def home_view(*, recent: Sequence[str], asked: int, people: int,
         {"type": "divider"},
         section(f"*Example questions*\n{examples}"),
         section(f"*Your recent questions* (only you see these)\n{mine}"),
+        audience_section(audience, audiences),
         section(f"*This workspace*\n{week}\n• {_terms_line(term_count)}\n"
                 f"• Feedback on answers: {helpful} helpful, {not_helpful} not helpful"),
     ]
     return {"type": "home", "blocks": blocks[:VIEW_BLOCKS]}
+
+
+def choice_line(choice: Any) -> str:
+    """Who the person's drafts are checked for, and why (an AudienceChoice, or None when it
+    could not be read)."""
+    if choice is None:
+        return "Your audience could not be read just now."
+    if choice.person:
+        return f"Your drafts are checked for *{escape(choice.person)}* readers (your choice)."
+    if choice.workspace:
+        by = f", set by {mention(choice.workspace_set_by)}" if choice.workspace_set_by else ""
+        return f"Your drafts are checked for *{escape(choice.workspace)}* readers " \
+            f"(this workspace's default{by})."
+    return "No audience is chosen: each draft is checked for the readers its opening line " \
+        "names (“Finance team: …”), else for general readers."
+
+
+def _audience_option(name: str, workspace: str | None = None) -> dict[str, Any]:
+    """One choice; `general` clears the person's choice, so where the workspace has a
+    default it is offered as that default."""
+    label = name.capitalize()
+    if name == "general":
+        label = f"Workspace default ({workspace})" if workspace else "General (anyone outside IT)"
+    return {"text": {"type": "plain_text", "text": clip(label, 75)}, "value": name[:150]}
+
+
+def audience_section(choice: Any, names: Sequence[str]) -> Block:
+    """Who reads the viewer's drafts, with a select to choose (general clears the choice)."""
+    workspace = choice.workspace if choice is not None else None
+    select: dict[str, Any] = {
+        "type": "static_select", "action_id": ACTION_AUDIENCE,
+        "placeholder": {"type": "plain_text", "text": "Choose your readers"},
+        "options": [_audience_option(n, workspace) for n in names[:100]]}
+    if choice is not None and choice.person in names:
+        select["initial_option"] = _audience_option(choice.person, workspace)
+    text = "*Who reads your drafts*\n" + choice_line(choice) + "\nThe jargon check leaves " \
+        "alone the terms your readers use every day. " + escape("`/jargon audience` for more.")
+    block = section(text)
+    if names:
+        block["accessory"] = select
+    return block
 
 
 def _terms_line(count: int | None) -> str:

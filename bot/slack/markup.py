@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 _SLACK_ENTITY = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
-_CHECK_PREFIX = re.compile(r"^\s*(?:check|jargon)\b[\s:,.-]*", re.IGNORECASE)
+# "check: ...", "check - ...", but not the dashes of an option ("check --audience sales ...").
+_CHECK_PREFIX = re.compile(r"^\s*(?:check|jargon)\b(?:[\s:,.]|-(?!-?\w))*", re.IGNORECASE)
 
 
 def _entity(match: re.Match) -> str:

@@ -92,14 +92,20 @@ def full_report_mrkdwn(draft: str, report: Any) -> str:
     return "\n\n".join(parts)
 
 
-def jargon_blocks(draft: str, report: Any, *, rewrite_ref: str = "") -> list[Block]:
-    """The full report, with a rewrite button when `rewrite_ref` names the stored report.
-    It may not fit a message: check with `fits` and use `condensed_blocks` then."""
+def _noted(note: str) -> list[Block]:
+    return [context(note)] if note else []
+
+
+def jargon_blocks(draft: str, report: Any, *, rewrite_ref: str = "",
+                  note: str = "") -> list[Block]:
+    """The full report, with a rewrite button when `rewrite_ref` names the stored report,
+    and `note` (mrkdwn, escaped: who it was checked for) under its first line. It may
+    not fit a message: check with `fits` and use `condensed_blocks` then."""
     findings = list(getattr(report, "findings", []))
     if not findings:
         return [section(":white_check_mark: No IT jargon found. This reads plainly."),
-                section(_quote(clip(draft, QUOTE_CHARS)))]
-    blocks = [section(_summary(findings, report))]
+                *_noted(note), section(_quote(clip(draft, QUOTE_CHARS)))]
+    blocks = [section(_summary(findings, report)), *_noted(note)]
     blocks.extend(sections(highlight(draft, findings)))
     blocks.extend(sections("*Plain alternatives*\n" + "\n".join(
         _finding_line(f) for f in _unique_terms(findings))))
@@ -111,13 +117,15 @@ def jargon_blocks(draft: str, report: Any, *, rewrite_ref: str = "") -> list[Blo
     return blocks
 
 
-def condensed_blocks(report: Any, *, full_ref: str, rewrite_ref: str = "") -> list[Block]:
-    """The summary and as many plain alternatives as fit, with "Show the full report"."""
+def condensed_blocks(report: Any, *, full_ref: str, rewrite_ref: str = "",
+                     note: str = "") -> list[Block]:
+    """The summary (and `note`) and as many plain alternatives as fit, with "Show the full
+    report"."""
     findings = list(getattr(report, "findings", []))
     buttons = [button("Show the full report", ACTION_SHOW_ALL, f"check:{full_ref}")]
     if rewrite_ref:
         buttons.append(button("Rewrite in plain words", ACTION_REWRITE, rewrite_ref))
-    head = [section(_summary(findings, report))]
+    head = [section(_summary(findings, report)), *_noted(note)]
     tail = [context(CONDENSED_NOTE), actions(*buttons)]
     room = BLOCK_TEXT_LIMIT - block_text_size(head + tail) - 200
     lines, terms = ["*Plain alternatives*"], _unique_terms(findings)

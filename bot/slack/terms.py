@@ -1,5 +1,6 @@
 """A workspace's own terms from Slack: `/jargon add`, `/jargon remove`, `/jargon list`,
-and who may change them.
+and who may change them (the same rule governs every workspace-wide setting, such as the
+default audience in `slack/audience.py`).
 
 By default only workspace admins and owners change the terms (their role comes from
 `users.info`, scope `users:read`, cached for a few minutes); SLACK_TERM_EDITORS can say
@@ -50,13 +51,15 @@ class TermPolicy:
         return cls(admins="admins" in lowered, everyone="everyone" in lowered,
                    users=frozenset(w for w in words if USER_ID.match(w)))
 
-    def describe(self) -> str:
+    def describe(self, what: str = "terms") -> str:
+        """Who may change the workspace's `what` (its terms, or another workspace-wide
+        setting: the same rule governs them all)."""
         if self.everyone:
-            return "Every member of the workspace (not guests) can change its terms."
+            return f"Every member of the workspace (not guests) can change its {what}."
         who = ["workspace admins and owners"] if self.admins else []
         if self.users:
             who.append(f"{len(self.users)} named member{'s' if len(self.users) != 1 else ''}")
-        return f"Only {' and '.join(who) or 'nobody'} can change this workspace's terms."
+        return f"Only {' and '.join(who) or 'nobody'} can change this workspace's {what}."
 
 
 class Roles:
@@ -94,9 +97,10 @@ def may_edit(policy: TermPolicy, client, team_id: str, user_id: str) -> bool:
     return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
 
-def refusal(policy: TermPolicy) -> str:
-    return blocks.escape(f"{policy.describe()} Ask one of them to make this change; you can "
-                         "still check any draft with `/jargon <draft>`.")
+def refusal(policy: TermPolicy, what: str = "terms",
+            instead: str = "check any draft with `/jargon <draft>`") -> str:
+    return blocks.escape(f"{policy.describe(what)} Ask one of them to make this change; you "
+                         f"can still {instead}.")
 
 
 def manage_terms(coach: Coach, client, policy: TermPolicy, *, team_id: str, user_id: str,

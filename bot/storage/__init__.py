@@ -9,20 +9,23 @@ moves the whole state from one database to another (`cio-coach db copy`).
     storage = open_storage(settings)
     storage.team_terms.add(team_id, "VPN", "secure connection")
     storage.slack.claim_event(event_id, team_id)
+    storage.audiences.set_person(team_id, user_id, "finance")
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from bot.storage.audiences import AudienceChoice, AudienceChoices
 from bot.storage.engine import shared_engine
 from bot.storage.slack_state import SlackState
 from bot.storage.team_terms import TeamTerm, TeamTerms, TermChange, TermError
 
-__all__ = ["Storage", "TeamTerm", "TermChange", "TermError", "open_storage"]
+__all__ = ["AudienceChoice", "AudienceChoices", "Storage", "TeamTerm", "TermChange",
+           "TermError", "open_storage"]
 
 
 @dataclass
@@ -30,6 +33,10 @@ class Storage:
     engine: Engine
     team_terms: TeamTerms
     slack: SlackState
+    audiences: AudienceChoices = field(init=False)  # made from the engine
+
+    def __post_init__(self) -> None:
+        self.audiences = AudienceChoices(self.engine)
 
 
 _opened: dict[int, Storage] = {}

@@ -53,6 +53,24 @@ team_changes = Table(
     Index("jargon_team_changes_team", "team_id", "changed_at"),
 )
 
+# Who reads a person's drafts (the jargon check's audience): a person's own choice, and
+# a workspace's default for people who chose none. Names are checked against the audience
+# data files when set, not here.
+user_audiences = Table(
+    "jargon_user_audiences", metadata,
+    Column("team_id", String(ID), primary_key=True),
+    Column("user_id", String(ID), primary_key=True),
+    Column("audience", String(32), nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+team_audiences = Table(
+    "jargon_team_audiences", metadata,
+    Column("team_id", String(ID), primary_key=True),
+    Column("audience", String(32), nullable=False),
+    Column("user_id", String(ID), nullable=False, default=""),  # who set it
+    Column("updated_at", Float, nullable=False),
+)
+
 answers = Table(
     "slack_answers", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -139,6 +157,11 @@ def m002_team_term_changes(conn: Connection) -> None:
     _create(team_changes)(conn)
 
 
+def m003_audiences(conn: Connection) -> None:
+    """A person's chosen audience for the jargon check, and a workspace's default."""
+    _create(user_audiences, team_audiences)(conn)
+
+
 def m001_create_tables(conn: Connection) -> None:
     _create(answers, turns, feedback, events, questions)(conn)
 
@@ -172,6 +195,6 @@ def m004_turn_users(conn: Connection) -> None:
 
 
 MIGRATIONS: dict[str, list[Migration]] = {
-    "jargon": [m001_create_team_terms, m002_team_term_changes],
+    "jargon": [m001_create_team_terms, m002_team_term_changes, m003_audiences],
     "slack": [m001_create_tables, m002_checks, m003_oauth_stores, m004_turn_users],
 }

@@ -6,7 +6,9 @@ the person saw), conversation turns per DM thread, feedback clicks, processed ev
 Privacy: a person's words are only ever shown back to that person; workspace figures are
 counts and topics (sections of the advice texts). Everything a person wrote is deleted
 after the retention period (`purge`), on request (`forget_user`) and on uninstall
-(`forget_team`); `export` gives a workspace's data as records.
+(`forget_team`); `export` gives a workspace's data as records. The jargon audiences people
+chose (`storage.audiences`) go and are exported with the rest; a choice is a setting, not
+words, so retention leaves it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
 
+from bot.storage import audiences
 from bot.storage.schema import (
     answers,
     checks,
@@ -232,8 +235,9 @@ class SlackState:
                 table.c[stamp] < older_than)).rowcount for table, stamp in PERSONAL}
 
     def forget_user(self, user_id: str, team_id: str | None = None) -> dict[str, int]:
-        """Delete one person's questions, turns, feedback, answers and reports (in one
-        workspace, or all); their name is taken off the terms they changed."""
+        """Delete one person's questions, turns, feedback, answers, reports and chosen
+        audience (in one workspace, or all); their name is taken off the terms they changed
+        and the workspace audiences they set."""
         def mine(table: Table):
             where = [table.c.user_id == user_id]
             return where + ([table.c.team_id == team_id] if team_id is not None else [])
@@ -243,19 +247,22 @@ class SlackState:
                       for table, _ in PERSONAL}
             counts[team_changes.name] = conn.execute(
                 update(team_changes).where(*mine(team_changes)).values(user_id="")).rowcount
+            counts.update(audiences.forget_user(conn, user_id, team_id))
         return counts
 
     def forget_team(self, conn: Connection, team_id: str) -> dict[str, int]:
         """Delete everything remembered for a workspace (uninstall), in `conn`'s
         transaction."""
-        return {table.name: conn.execute(delete(table).where(table.c.team_id == team_id)
-                                         ).rowcount for table in (*_tables(), events)}
+        counts = {table.name: conn.execute(delete(table).where(table.c.team_id == team_id)
+                                           ).rowcount for table in (*_tables(), events)}
+        return counts | audiences.forget_team(conn, team_id)
 
     def export(self, team_id: str) -> Iterator[dict[str, Any]]:
         """Every record kept for a workspace, oldest first per kind, as plain dicts."""
         with self.engine.connect() as conn:
-            for table in (*_tables(), team_changes):
-                stamp = next((s for t, s in PERSONAL if t is table), "changed_at")
+            stamps = [*PERSONAL, (team_changes, "changed_at"),
+                      *((t, "updated_at") for t in audiences.TABLES)]
+            for table, stamp in stamps:
                 rows = conn.execute(select(table).where(table.c.team_id == team_id)
                                     .order_by(table.c[stamp]))
                 for row in rows.mappings():

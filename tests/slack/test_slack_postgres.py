@@ -3,10 +3,11 @@ its own knowledge index, sharing one PostgreSQL database (a fresh schema on the 
 TEST_DATABASE_URL), as behind a load balancer.
 
 A retried event delivered to each is answered once; an OAuth install through one is used
-by the other; a team term added through one applies in the other; feedback from both is
-counted together; 500 signed requests over both, 50 at a time, are all acknowledged and
-answered exactly once; and a database restart in the middle of a run gets the "try
-again" reply during the outage and answers again afterwards, without restarting the app.
+by the other; a team term added (or an audience chosen) through one applies in the other;
+feedback from both is counted together; 500 signed requests over both, 50 at a time, are
+all acknowledged and answered exactly once; and a database restart in the middle of a run
+gets the "try again" reply during the outage and answers again afterwards, without
+restarting the app.
 """
 
 from __future__ import annotations
@@ -111,6 +112,19 @@ def test_a_team_term_added_through_one_host_applies_in_the_other(hosts):
     _, checked = second.command("/jargon", "Falcon goes live on Monday.")
     report = responses(second.fake, checked)[0].all_text()
     assert "Falcon" in report and "the new ordering system" in report
+
+
+def test_an_audience_chosen_through_one_host_applies_in_the_other(hosts):
+    first, second = hosts
+    person, colleague = unique("U"), unique("U")
+    draft = "Please check the GL accounts before Friday."  # GL: finance readers know it
+    _, chosen = first.command("/jargon", "audience finance", user=person)
+    assert "*finance*" in responses(first.fake, chosen)[0].params["text"]
+    _, mine = second.command("/jargon", draft, user=person)
+    report = responses(second.fake, mine)[0].all_text()
+    assert "*GL*" not in report and "Checked for *finance* readers" in report
+    _, theirs = second.command("/jargon", draft, user=colleague)
+    assert "*GL*" in responses(second.fake, theirs)[0].all_text()
 
 
 def test_feedback_through_both_hosts_is_counted_together(hosts, shared_url):

@@ -11,8 +11,9 @@ import time
 
 from sqlalchemy import func, select, update
 
+from bot.storage import AudienceChoice
 from bot.storage.engine import make_engine, migrate
-from bot.storage.schema import answers, checks, feedback, questions, turns
+from bot.storage.schema import answers, checks, feedback, questions, turns, user_audiences
 from bot.storage.slack_state import SlackState
 from tests.kit.cli import run_cli as kit_run_cli
 from tests.kit.slackapp import app_env, start_app
@@ -44,7 +45,7 @@ def user_rows(storage, user: str) -> int:
     with storage.engine.connect() as conn:
         return sum(conn.execute(select(func.count()).select_from(t).where(
             t.c.user_id == user)).scalar_one() for t in (questions, turns, answers, feedback,
-                                                          checks))
+                                                          checks, user_audiences))
 
 
 def backend_env(storage_url: str) -> dict[str, str]:
@@ -77,15 +78,24 @@ def test_forget_deletes_one_persons_data_in_one_workspace(storage, storage_url, 
     for team, user in (("T1", "U0GONE"), ("T2", "U0GONE"), ("T1", "U0STAYS")):
         fill(state, team, user, f"{user} in {team}")
     storage.team_terms.add("T1", "Widget", "part", user_id="U0GONE")
+    choices = storage.audiences
+    for team in ("T1", "T2"):
+        choices.set_person(team, "U0GONE", "finance")
+    choices.set_person("T1", "U0STAYS", "sales")
+    choices.set_workspace("T1", "executive", user_id="U0GONE")
     result = run_cli("forget", "--user", "U0GONE", "--team", "T1", env=env)
     assert result.returncode == 0 and "Forgot U0GONE in workspace T1" in result.stdout_text
+    assert "1 from jargon_user_audiences" in result.stdout_text
     assert state.recent_questions("T1", "U0GONE") == []
     assert state.recent_questions("T2", "U0GONE") == ["U0GONE in T2"]
     assert state.recent_questions("T1", "U0STAYS") == ["U0STAYS in T1"]
     assert [c.user_id for c in storage.team_terms.changes("T1")] == [""]  # name taken off
+    assert choices.get("T1", "U0GONE") == AudienceChoice(None, "executive", "")  # id off
+    assert choices.get("T2", "U0GONE").person == "finance"
     assert run_cli("forget", "--user", "U0GONE", env=env).returncode == 0
     assert user_rows(storage, "U0GONE") == 0
-    assert user_rows(storage, "U0STAYS") == 5
+    assert choices.get("T2", "U0GONE").person is None
+    assert user_rows(storage, "U0STAYS") == 6
     assert run_cli("forget", "--user", "bob; drop", env=env).returncode == 2
 
 
@@ -95,17 +105,20 @@ def test_export_writes_the_workspaces_records_as_json_lines(storage, storage_url
     fill(storage.slack, "T1", "U1", "exported question")
     fill(storage.slack, "T2", "U2", "another workspace's question")
     storage.team_terms.add("T1", "Widget", "part", user_id="U1")
+    storage.audiences.set_person("T1", "U1", "finance")
+    storage.audiences.set_person("T2", "U2", "sales")
     out = tmp_path / "export.jsonl"
     result = run_cli("export", "--team", "T1", "--output", str(out), env=env)
-    assert result.returncode == 0 and "Exported 6 records" in result.stderr_text
+    assert result.returncode == 0 and "Exported 7 records" in result.stderr_text
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert {r["kind"] for r in records} == {"questions", "turns", "feedback", "answers",
-                                            "checks", "jargon_team_changes"}
+                                            "checks", "jargon_team_changes",
+                                            "jargon_user_audiences"}
     assert all(r["team_id"] == "T1" for r in records)
-    assert "another workspace" not in out.read_text()
+    assert "another workspace" not in out.read_text() and "sales" not in out.read_text()
     printed = run_cli("export", "--team", "T1", env=env)
-    assert printed.stdout_text.count("\n") == 6
+    assert printed.stdout_text.count("\n") == 7
 
 
 def test_workspace_topics_need_several_people_and_never_quote_anyone(storage):

@@ -76,13 +76,18 @@ def test_uninstall_and_revocation_delete_the_workspaces_tokens_and_data(oauth_ap
     with sqlite3.connect(oauth_app.db_path) as db:
         db.execute("INSERT INTO jargon_team_terms VALUES (?, 'widget', 'Widget', 'add', "
                    "'part', '', 'medium', 0)", [OTHER_TEAM])
+        db.execute("INSERT OR REPLACE INTO jargon_user_audiences VALUES (?, 'U0PERSON', "
+                   "'finance', 0)", [OTHER_TEAM])
+        db.execute("INSERT OR REPLACE INTO jargon_team_audiences VALUES (?, 'sales', "
+                   "'U0PERSON', 0)", [OTHER_TEAM])
     assert rows(oauth_app.db_path, "SELECT 1 FROM slack_answers WHERE team_id = ?",
                 OTHER_TEAM)
     reply = oauth_app.event(event | {"event_ts": f"{time.time():.6f}"}, team=OTHER_TEAM)
     assert reply.status == 200
     deadline = time.monotonic() + 10
     tables = ("slack_installations", "slack_bots", "slack_answers", "slack_questions",
-              "slack_turns", "jargon_team_terms")
+              "slack_turns", "jargon_team_terms", "jargon_user_audiences",
+              "jargon_team_audiences")
     while any(rows(oauth_app.db_path, f"SELECT 1 FROM {t} WHERE team_id = ?", OTHER_TEAM)
               for t in tables):
         assert time.monotonic() < deadline, "the workspace's data is still there"

@@ -1,6 +1,6 @@
 """Button clicks: share an answer in the channel, feedback, "Rewrite in plain words", the
-pages of `/jargon list`. Each checks that what it names belongs to the workspace of the
-click."""
+pages of `/jargon list`, and App Home's audience select. Each checks that what it names
+belongs to the workspace of the click."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.answer import Answer, Citation
 from bot.slack import blocks, conversation
-from bot.slack.home_blocks import ACTION_TERMS_PAGE
+from bot.slack.audience import choose_from_home
+from bot.slack.home_blocks import ACTION_AUDIENCE, ACTION_TERMS_PAGE
+from bot.slack.listeners import views
 from bot.slack.terms import manage_terms
 from bot.storage.slack_state import StoredAnswer
 
@@ -22,6 +24,7 @@ def register(app: App) -> None:
     app.action(blocks.ACTION_NOT_HELPFUL)(ack=_ack, lazy=[record_not_helpful])
     app.action(blocks.ACTION_REWRITE)(ack=_ack, lazy=[rewrite_plain])
     app.action(ACTION_TERMS_PAGE)(ack=_ack, lazy=[show_terms_page])
+    app.action(ACTION_AUDIENCE)(ack=_ack, lazy=[choose_audience])
 
 
 def _ack(ack):
@@ -100,6 +103,20 @@ def show_terms_page(action, context, client, respond):
                              team_id=context.team_id or "", user_id=context.user_id or "",
                              verb="list", spec="", page=page)
         respond(response_type="ephemeral", replace_original=True, **reply)
+
+
+def choose_audience(action, context, client):
+    """App Home's select: store the person's audience and show their home again. App Home
+    has no response_url, so a reply (an unknown name, an apology) goes to the app's DM."""
+    coach, team_id, user_id = context["coach"], context.team_id or "", context.user_id or ""
+    tell = lambda text: client.chat_postMessage(channel=user_id, text=text)  # noqa: E731
+    with conversation.apologizing("saving your audience", tell):
+        name = (action.get("selected_option") or {}).get("value") or ""
+        problem = choose_from_home(coach, team_id, user_id, name)
+        if problem:
+            tell(problem)
+            return
+        client.views_publish(user_id=user_id, view=views.home_view(coach, team_id, user_id))
 
 
 def _as_answer(stored: StoredAnswer) -> Answer:

@@ -80,14 +80,17 @@ def modal_for(coach: Coach, team_id: str, value: str) -> dict[str, Any] | None:
 
 
 def home_view(coach: Coach, team_id: str, user_id: str) -> dict[str, Any]:
-    """The viewer's App Home: their own recent questions, the workspace as figures."""
+    """The viewer's App Home: their own recent questions and audience, the workspace as
+    figures."""
     state = coach.storage().slack
     asked, people = state.week_counts(team_id)
     helpful, not_helpful = state.feedback_counts(team_id)
     return home_blocks.home_view(recent=state.recent_questions(team_id, user_id),
                                  asked=asked, people=people, topics=state.topics(team_id),
                                  term_count=_term_count(coach, team_id), helpful=helpful,
-                                 not_helpful=not_helpful)
+                                 not_helpful=not_helpful,
+                                 audience=_audience(coach, team_id, user_id),
+                                 audiences=coach.audience_names())
 
 
 def _term_count(coach: Coach, team_id: str) -> int | None:
@@ -96,6 +99,15 @@ def _term_count(coach: Coach, team_id: str) -> int | None:
         return len(coach.storage().team_terms.list(team_id))
     except Exception:
         log.exception("could not count the workspace's terms for App Home")
+        return None
+
+
+def _audience(coach: Coach, team_id: str, user_id: str):
+    """The viewer's audience choice; None (and a log line) when it cannot be read."""
+    try:
+        return coach.audience_choice(team_id, user_id)
+    except Exception:
+        log.exception("could not read the audience choice for App Home")
         return None
 
 
