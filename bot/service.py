@@ -41,7 +41,7 @@ from bot.config import Settings
 from bot.db import PerThread, connect_sqlite
 from bot.health import Check
 from bot.jargon import Checker, Finding, Report, check, default_checker
-from bot.jargon.audiences import AUDIENCES, GENERAL, AudienceError, load_audiences
+from bot.jargon.audiences import AUDIENCES, AudienceError, load_audiences
 from bot.jargon.terms import jargon_dir
 from bot.knowledge import IndexReport, KnowledgeIndex, Progress
 from bot.llm import OnText
@@ -199,12 +199,13 @@ class Coach:
     def set_audience(self, team_id: str, user_id: str, name: str | None, *,
                      workspace: bool = False) -> AudienceChoice:
         """Choose who the person's drafts are checked for (with `workspace`, the workspace's
-        default, set by `user_id`); None or `general` clears the choice. Raises
+        default, set by `user_id`); None clears the choice (`general` is a choice: a
+        person in a workspace whose default is finance may want general readers). Raises
         AudienceError for a name with no data file. Returns the choice now in force."""
         name = (name or "").strip().lower() or None
         if name is not None and name not in self.audience_names():
             raise AudienceError(f"unknown audience {name!r}")
-        stored = None if name == GENERAL else name
+        stored = name
         audiences = self.storage().audiences
         if workspace:
             audiences.set_workspace(team_id, stored, user_id=user_id)

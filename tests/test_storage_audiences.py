@@ -87,7 +87,11 @@ def test_the_service_checks_for_the_named_then_the_persons_then_the_workspaces(c
     assert "GL" in flagged("U2") and "BOM" not in flagged("U2")
     with pytest.raises(AudienceError):
         coach.set_audience("T1", "U1", "klingon")
-    assert coach.set_audience("T1", "U1", "general").person is None  # general clears
+    # general is a choice of its own, even where the workspace's default is another
+    assert coach.set_audience("T1", "U1", "general").person == "general"
+    assert coach.reader_for("T1", "U1") == Reader("general", "person")
+    assert "GL" in flagged("U1") and "BOM" in flagged("U1")
+    assert coach.set_audience("T1", "U1", None).person is None
     assert coach.reader_for("T1", "U1") == Reader("operations", "workspace")
     assert coach.set_audience("T1", "U0ADMIN", None, workspace=True).workspace is None
     assert coach.reader_for("T1", "U1") == Reader(None, "guess")

@@ -3,7 +3,8 @@
 `/jargon audience` shows the person's audience and the choices; `/jargon audience NAME`
 chooses theirs; `/jargon audience --workspace NAME` sets the workspace's default for
 everyone who chose none (only the people the terms policy lets change workspace-wide
-settings: `slack/terms.py`); `general` or `reset` clears either. App Home's select chooses
+settings: `slack/terms.py`); `reset` clears either (`general` is a choice like the
+others). App Home's select chooses
 the person's own. `/jargon --audience NAME DRAFT` checks one draft for other readers.
 A report checked for particular readers says so in one line (`reader_note`).
 """
@@ -29,7 +30,7 @@ _DASHES = r"(?:--|—|–)"
 WORKSPACE_FLAG = re.compile(rf"^{_DASHES}workspace$", re.IGNORECASE)
 AUDIENCE_OPTION = re.compile(rf"^\s*{_DASHES}audience(?:\s*=\s*|\s+|$)(?P<name>\S*)\s*",
                              re.IGNORECASE)
-CLEAR_WORDS = ("general", "reset")
+CLEAR_WORDS = ("reset", "none")
 DEFAULT = "default audience"
 HOW = ("`/jargon audience <name>` chooses yours; `/jargon audience reset` clears it; "
        "`/jargon audience --workspace <name>` sets the workspace's default; "
@@ -100,6 +101,9 @@ def choose_from_home(coach: Coach, team_id: str, user_id: str, name: str) -> str
     """App Home's select: store the person's choice; a reply only when the name is
     unknown (the home view, shown again, is the confirmation)."""
     names = coach.audience_names()
+    if name in CLEAR_WORDS:
+        coach.set_audience(team_id, user_id, None)
+        return None
     if name not in names:
         log.warning("App Home chose an unknown audience %r (%s/%s)", name, team_id, user_id)
         return unknown_audience(name, names)

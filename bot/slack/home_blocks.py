@@ -31,6 +31,7 @@ from bot.text import clip
 
 ACTION_TERMS_PAGE = "terms_page"
 ACTION_AUDIENCE = "choose_audience"
+NO_CHOICE = "reset"  # the select's value for "no audience of my own"
 TERMS_PER_PAGE = 20
 PAGE_TEXT = 6000  # characters of term lines per page, well inside a message's 12,000
 CHANGES_SHOWN = 5
@@ -80,21 +81,23 @@ def choice_line(choice: Any) -> str:
 
 
 def _audience_option(name: str, workspace: str | None = None) -> dict[str, Any]:
-    """One choice; `general` clears the person's choice, so where the workspace has a
-    default it is offered as that default."""
-    label = name.capitalize()
-    if name == "general":
-        label = f"Workspace default ({workspace})" if workspace else "General (anyone outside IT)"
+    """One choice; `reset` (no choice of one's own) is offered as the workspace's default,
+    or as the guess from the draft's opening line where the workspace has none."""
+    label = "General (anyone outside IT)" if name == "general" else name.capitalize()
+    if name == NO_CHOICE:
+        label = f"Workspace default ({workspace})" if workspace else \
+            "Whoever the draft's opening line names"
     return {"text": {"type": "plain_text", "text": clip(label, 75)}, "value": name[:150]}
 
 
 def audience_section(choice: Any, names: Sequence[str]) -> Block:
-    """Who reads the viewer's drafts, with a select to choose (general clears the choice)."""
+    """Who reads the viewer's drafts, with a select to choose (the last option clears the
+    choice)."""
     workspace = choice.workspace if choice is not None else None
     select: dict[str, Any] = {
         "type": "static_select", "action_id": ACTION_AUDIENCE,
         "placeholder": {"type": "plain_text", "text": "Choose your readers"},
-        "options": [_audience_option(n, workspace) for n in names[:100]]}
+        "options": [_audience_option(n, workspace) for n in [*names[:99], NO_CHOICE]]}
     if choice is not None and choice.person in names:
         select["initial_option"] = _audience_option(choice.person, workspace)
     text = "*Who reads your drafts*\n" + choice_line(choice) + "\nThe jargon check leaves " \

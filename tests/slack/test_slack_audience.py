@@ -59,7 +59,9 @@ def test_a_persons_audience_applies_to_their_checks_and_no_one_elses(slack_app):
     assert "Cleared" in jargon(slack_app, "audience reset", finance_person)["text"]
     assert flagged(jargon(slack_app, FINANCE_DRAFT, finance_person), "GL")
     assert "Done" in jargon(slack_app, "audience FINANCE", finance_person)["text"]
-    assert "Cleared" in jargon(slack_app, "audience general", finance_person)["text"]
+    assert "*general* readers" in jargon(slack_app, "audience general", finance_person)["text"]
+    assert flagged(jargon(slack_app, FINANCE_DRAFT, finance_person), "GL")
+    assert "Cleared" in jargon(slack_app, "audience reset", finance_person)["text"]
     assert not [r for r in audience_rows(slack_app.db_path, "jargon_user_audiences")
                 if r[1] == finance_person]
 
@@ -151,7 +153,7 @@ def test_app_home_shows_the_audience_and_its_select_stores_a_new_one(slack_app):
                      "tab": "home", "event_ts": f"{time.time():.6f}"})
     home = fake.wait_for("views.publish", lambda c: c.params["user_id"] == user)[0]
     select = select_in(home.params["view"])
-    assert [o["value"] for o in select["options"]] == CHOICES.split(", ")
+    assert [o["value"] for o in select["options"]] == [*CHOICES.split(", "), "reset"]
     assert "initial_option" not in select and "No audience is chosen" in home.all_text()
 
     home_select(slack_app, user, "sales")
@@ -162,6 +164,11 @@ def test_app_home_shows_the_audience_and_its_select_stores_a_new_one(slack_app):
         assert db.execute("SELECT audience FROM jargon_user_audiences WHERE team_id = ? AND "
                           "user_id = ?", [TEAM_ID, user]).fetchall() == [("sales",)]
     assert "*sales* readers (your choice)" in jargon(slack_app, "audience", user)["text"]
+
+    home_select(slack_app, user, "reset")  # no audience of one's own
+    cleared = fake.wait_for("views.publish", lambda c: c.params["user_id"] == user, count=3)[2]
+    assert "initial_option" not in select_in(cleared.params["view"])
+    assert "No audience is chosen" in cleared.all_text()
 
     home_select(slack_app, user, "<!channel> klingon")  # not one of the options
     told = fake.wait_for("chat.postMessage", in_channel(user))[0].params["text"]
