@@ -83,6 +83,9 @@ MIN_COUNT, MIN_PHRASE_COUNT, MIN_DOCS, MIN_PHRASE_DOCS = 40, 20, 5, 8
 # frequency, far above the phrase's real one, so a small gap already marks a technical unit.
 MIN_GAP, MIN_PHRASE_GAP = 1.0, 0.3
 LEAN_GAP = 0.3  # words kept for their lean alone (see the module's docstring)
+MIN_PMI = 6.0  # bits: a pair seen 64 times as often as its words' frequencies predict
+PARTICLES = frozenset(["out", "up", "in", "off", "down", "over", "back", "on", "away"])
+COMMON_ENGLISH = 4.5  # Zipf: as bot/jargon/vocabulary.py, too common to make a unit technical
 FENCE_RE = re.compile(r"^```.*?^```|`[^`\n]*`", re.MULTILINE | re.DOTALL)
 
 
@@ -221,6 +224,40 @@ def select(counts: dict[bool, Counter], totals: Counter, doc_freq: Counter, min_
     return sorted(rows, key=lambda r: r[2] - r[1])
 
 
+def _noun_pair(first: str, second: str) -> bool:
+    """Not an adverb first ("publicly accessible"), not a verb second ("swapped out",
+    "request failed"), not two words too common to make a unit technical ("server error",
+    "access management", "phone number")."""
+    return not first.endswith("ly") and second not in PARTICLES and \
+        not second.endswith("ed") and \
+        min(zipf_frequency(first, "en"), zipf_frequency(second, "en")) < COMMON_ENGLISH
+
+
+def units(counts: Counts) -> list[tuple[str, float, float, int, float, float]]:
+    """Two-word units of technical writing ("health checks", "identity provider"): pairs
+    seen MIN_PHRASE_COUNT times in MIN_PHRASE_DOCS documents whose words go together far
+    more often than chance (pointwise mutual information, in bits, at least MIN_PMI).
+    wordfreq has no phrase counts, so a unit is not compared with English: the check
+    reports one only in a sentence that is technical already. (term, manuals, English,
+    documents, all, PMI)."""
+    words = counts.words[False] + counts.words[True]
+    pairs = counts.phrases[False] + counts.phrases[True]
+    total = counts.totals[False] + counts.totals[True]
+    rows = []
+    for pair, n in pairs.items():
+        if n < MIN_PHRASE_COUNT or counts.doc_freq[pair] < MIN_PHRASE_DOCS:
+            continue
+        first, second = pair.split()
+        if len(first) < 3 or len(second) < 3 or not _noun_pair(first, second):
+            continue
+        pmi = math.log2(n * total / (words[first] * words[second]))
+        if pmi >= MIN_PMI:
+            rows.append((pair, zipf(counts.phrases[False][pair] / counts.totals[False]),
+                         round(zipf_frequency(pair, "en"), 2), counts.doc_freq[pair],
+                         zipf(n / total), round(pmi, 1)))
+    return sorted(rows, key=lambda r: -r[5])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=OUT)
@@ -232,6 +269,8 @@ def main() -> None:
                   LEAN_GAP)
     rows += select(counts.phrases, counts.totals, counts.doc_freq, MIN_PHRASE_COUNT,
                    MIN_PHRASE_DOCS, MIN_PHRASE_GAP)
+    kept = {row[0] for row in rows}
+    rows += [row for row in units(counts) if row[0] not in kept]
     header = [
         "# Words and two-word phrases far more frequent in technical writing than in general",
         "# English. Made by scripts/build_technical_vocabulary.py from the machine's man pages,",
@@ -240,7 +279,9 @@ def main() -> None:
         "# same with the AWS API reference (all zipf: a word's lean), against wordfreq (data",
         "# CC BY-SA 4.0). Zipf scale: log10 of uses per billion words.",
         f"# {manuals:,} words of manuals, {vendor:,} of the AWS reference.",
-        "# term<TAB>technical zipf<TAB>english zipf<TAB>docs<TAB>all zipf",
+        "# Then two-word units of technical writing, whatever their English figure, with the",
+        f"# pointwise mutual information of their words (at least {MIN_PMI} bits).",
+        "# term<TAB>technical zipf<TAB>english zipf<TAB>docs<TAB>all zipf[<TAB>pmi]",
     ]
     lines = ["\t".join(map(str, row)) for row in rows]
     args.out.write_text("\n".join(header + lines) + "\n", encoding="utf-8")

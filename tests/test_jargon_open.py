@@ -55,7 +55,7 @@ def test_technical_words_and_phrases_from_the_table():
 def test_everyday_words_with_a_technical_lean_need_a_technical_sentence():
     assert found("The queue at the canteen was long.") == []
     terms = [t for t, _ in found("The SMTP relay queue on mail-01 is full.")]
-    assert "queue" in terms
+    assert "queue" in terms or "relay queue" in terms
 
 
 def test_unknown_product_names_next_to_an_it_cue():

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.jargon.acronyms import Definition, find_definitions
 from bot.jargon.audiences import Audience, resolve_audience
+from bot.jargon.compounds import compound_findings
 from bot.jargon.explain import explanation
 from bot.jargon.findings import Finding, Scan
 from bot.jargon.markup import mask
@@ -131,17 +132,8 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     findings += listed
     findings += shape_findings(tokens, shapes)
     findings += checker.acronyms(tokens, definitions)
-    # ... or a technical phrase ("error queue", "web workers")
-    findings += _with_words_of(considered, tokens,
-                               lambda: vocabulary_findings(checker.vocabulary, tokens, joinable))
-    findings = _for_reader(findings, audience)
-    busy = {tokens.sentence_at(f.start) for f in findings if f.kind != "buzzword"}
-    # words an everyday-sense match held, not kept so far, may still end a product part
-    parts = _with_words_of(considered + pending, tokens,
-                           lambda: component_findings(checker.vocabulary, tokens))
-    pending = [p for p in pending if not any(f.start <= p.start < f.end for f in parts)]
-    findings += parts
-    findings += product_findings(checker.vocabulary, tokens, busy)
+    findings, pending, busy = _beyond_lists(checker, tokens, joinable, findings,
+                                            considered, pending, audience)
     # an everyday word no cue decided is technical near sure jargon (products included)
     revived, dropped = _revive(tokens, findings, _for_reader(pending, audience))
     findings += revived
@@ -157,6 +149,32 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     scan.considered = _for_reader(considered, audience)
     scan.audience = audience.name if audience else "general"
     return scan
+
+
+def _beyond_lists(checker: Checker, tokens: Tokens, joinable, findings: list[Finding],
+                  considered: list[Finding], pending: list[Finding], audience: Audience | None
+                  ) -> tuple[list[Finding], list[Finding], set[int]]:
+    """(findings, pending, busy sentences) after the open vocabulary's phrases, product
+    parts, product names and compounds. Words an everyday-sense match held and did not
+    keep may still be part of a phrase ("web workers"), a product part or a compound
+    ("error queue"); such a match is then no longer pending."""
+    vocab = checker.vocabulary
+    freed = considered + pending
+    phrases = _with_words_of(considered, tokens, lambda: vocabulary_findings(
+        vocab, tokens, joinable))
+    findings = _for_reader(findings + phrases, audience)
+    busy = {tokens.sentence_at(f.start) for f in findings if f.kind != "buzzword"}
+    parts = _with_words_of(freed, tokens, lambda: component_findings(vocab, tokens))
+    findings += parts
+    products = product_findings(vocab, tokens, busy)
+    findings += products
+    around = busy | {tokens.sentence_at(f.start) for f in products}
+    compounds = _for_reader(_with_words_of(freed, tokens, lambda: compound_findings(
+        vocab, tokens, joinable, around, bool(around))), audience)
+    findings += compounds
+    taken = phrases + parts + compounds
+    pending = [p for p in pending if not any(f.start <= p.start < f.end for f in taken)]
+    return findings, pending, busy
 
 
 def _revive(tokens: Tokens, findings: list[Finding], pending: list[Finding]

@@ -26,6 +26,9 @@ COMMON_ENGLISH = 4.5  # "user", "file": too common to make a phrase technical on
 MIN_WORD_GAP = 1.5  # technical Zipf at least this much above the English one
 TECHNICAL_GAP = 1.0  # a word this much above English leans technical (the table keeps less)
 MIN_PHRASE_GAP = 0.3  # as the table's script keeps phrases
+# A unit ("health checks") whose technical figure is this far below wordfreq's estimate
+# for the pair (near its rarer word's own figure) is an everyday pair ("large amount").
+UNIT_GAP = -0.3
 UNKNOWN_NAME_ZIPF = 2.6  # a capitalised word rarer than this in English is a name to explain
 VOCABULARY_FILE = "technical-vocabulary.tsv"
 
@@ -62,6 +65,7 @@ class Vocabulary:
     technical: frozenset[str] = frozenset()  # every word with a technical lean
     strong: frozenset[str] = frozenset()  # a strong lean, however common in English
     lean: Mapping[str, float] = field(default_factory=dict)  # technical minus English Zipf
+    units: frozenset[tuple[str, str]] = frozenset()  # pairs technical writing uses as one
     _openers: frozenset[str] = frozenset()
 
     @property
@@ -78,24 +82,29 @@ def _words_file(path: Path) -> list[str]:
 
 
 def _table(path: Path) -> tuple[set[str], set[str], set[tuple[str, str]], set[str], set[str],
-                              dict[str, float]]:
+                              dict[str, float], set[tuple[str, str]]]:
     rare: set[str] = set()
     leaning: set[str] = set()
     phrases: set[tuple[str, str]] = set()
     technical: set[str] = set()  # every word of the table: halves of technical compounds
     strong: set[str] = set()  # words at least MIN_WORD_GAP above English, however common
     lean: dict[str, float] = {}  # every word of the table: how far above English
+    units: set[tuple[str, str]] = set()
     if not path.is_file():
-        return rare, leaning, phrases, technical, strong, lean
+        return rare, leaning, phrases, technical, strong, lean, units
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
                 continue
-            term, technical_zipf, english, _, *with_vendor = line.rstrip("\n").split("\t")
+            term, technical_zipf, english, _, *more = line.rstrip("\n").split("\t")
             parts = term.replace("-", " ").split()
             gap = float(technical_zipf) - float(english)
             if len(parts) == 1 and len(term) > 2:
-                lean[term] = max([gap] + [float(z) - float(english) for z in with_vendor])
+                lean[term] = max([gap] + [float(z) - float(english) for z in more[:1]])
+            if len(more) > 1:  # a unit of technical writing ("health checks")
+                if len(parts) == 2 and float(more[0]) - float(english) >= UNIT_GAP:
+                    units.add((parts[0], parts[1]))
+                continue
             if gap < MIN_PHRASE_GAP:
                 continue  # kept for its lean only
             if len(parts) == 2:
@@ -108,12 +117,12 @@ def _table(path: Path) -> tuple[set[str], set[str], set[tuple[str, str]], set[st
                 tier = rare if float(english) < RARE_ENGLISH else leaning
                 if float(english) < LEANING_ENGLISH:
                     tier.add(term)
-    return rare, leaning, phrases, technical, strong, lean
+    return rare, leaning, phrases, technical, strong, lean, units
 
 
 @cache
 def load_vocabulary(data_dir: Path) -> Vocabulary:
-    rare, leaning, phrases, technical, strong, lean = _table(data_dir / VOCABULARY_FILE)
+    rare, leaning, phrases, technical, strong, lean, units = _table(data_dir / VOCABULARY_FILE)
     everyday = frozenset(w.lower() for line in _words_file(data_dir / "everyday-it-words.txt")
                          for w in line.split())
     products = {tuple(name.lower().replace("-", " ").split())
@@ -128,4 +137,5 @@ def load_vocabulary(data_dir: Path) -> Vocabulary:
         products=frozenset(products), product_words=product_words,
         technical=frozenset(technical - known), strong=frozenset(strong - known),
         lean={w: gap for w, gap in lean.items() if w not in known},
+        units=frozenset(u for u in units if not set(u) & known),
         _openers=frozenset({a for a, _ in phrases} | (technical - known)))
