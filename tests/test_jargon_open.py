@@ -205,3 +205,34 @@ def test_a_product_name_anchors_everyday_words_near_it():
     text = "On Sunday we will patch the VMware ESXi hosts in both data centres."
     assert ("hosts", "infrastructure") in found(text)
     assert ("jira-app-02", "server name") in found("The disk on jira-app-02 filled up.")
+
+
+@pytest.mark.parametrize("text,term", [
+    ("We are draining the app servers behind the load balancer tonight.", "draining"),
+    ("All shares on the old file server FS01 have been copied to SharePoint.", "shares"),
+    ("The printer lost its address because it was on DHCP rather than a reservation.",
+     "reservation"),
+    # sure jargon counts from its nearest word, not its first
+    ("Tonight we fail traffic over from the active unit to the standby.", "standby"),
+])
+def test_everyday_words_in_their_it_sense_near_sure_jargon(text, term):
+    assert term in [t for t, _ in found(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "The council is draining the flooded road tonight.",
+    "She shares the results with the VPN team on Friday.",
+    "Shares in the company rose after the results.",
+    "I made a reservation at the restaurant for the team.",
+    "The night shift is on standby until the delivery arrives.",
+    "We will rebalance the pension portfolio in May.",
+])
+def test_the_same_words_in_their_everyday_sense(text):
+    assert [t for t, _ in found(text) if t != "VPN"] == []
+
+
+def test_one_sense_per_draft():
+    text = ("The storage cluster on stor-07 is rebalancing placement groups onto the new "
+            "disks. It will speed up as the rebalance finishes.")
+    terms = [t for t, _ in found(text)]
+    assert "rebalancing" in terms and "rebalance" in terms

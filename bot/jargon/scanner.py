@@ -181,9 +181,14 @@ def _revive(tokens: Tokens, findings: list[Finding], pending: list[Finding]
             ) -> tuple[list[Finding], list[Finding]]:
     """(revived, dropped): an everyday word no cue decided takes its IT sense when sure
     jargon stands within NEAR_WORDS in its sentence; a revived word is an anchor in turn
-    ("the web workers ran out of threads, the health checks failed")."""
-    anchors = [tokens.word_range(f.start, f.end).start for f in findings
-               if f.kind != "buzzword" and not f.uncertain]
+    ("the web workers ran out of threads, the health checks failed"). One sense per draft:
+    a word whose entry is reported in its IT sense elsewhere keeps that sense ("... is
+    rebalancing placement groups. Things will speed up as the rebalance finishes")."""
+    # (first word, last word) of each anchor: distance counts from its nearest word
+    anchors = [(r.start, r.stop - 1) for f in findings
+               if f.kind != "buzzword" and not f.uncertain
+               and (r := tokens.word_range(f.start, f.end))]
+    reported = {f.entry for f in findings if f.kind != "buzzword"}
     waiting = [f for f in pending if f.kind != "buzzword" and f.severity != "low"]
     revived: list[Finding] = []
     changed = True
@@ -191,11 +196,13 @@ def _revive(tokens: Tokens, findings: list[Finding], pending: list[Finding]
         changed = False
         for finding in list(waiting):
             at = tokens.word_range(finding.start, finding.end).start
-            if any(abs(k - at) <= NEAR_WORDS and tokens.sentence_of[k] == tokens.sentence_of[at]
-                   for k in anchors):
+            sentence = tokens.sentence_of[at]
+            if finding.entry in reported or any(r.entry == finding.entry for r in revived) or any(
+                    a - NEAR_WORDS <= at <= b + NEAR_WORDS and tokens.sentence_of[a] == sentence
+                    for a, b in anchors):
                 waiting.remove(finding)
                 revived.append(finding)
-                anchors.append(at)
+                anchors.append((at, at))
                 changed = True
     return revived, [f for f in pending if f not in revived]
 
