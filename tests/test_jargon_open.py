@@ -236,3 +236,22 @@ def test_one_sense_per_draft():
             "disks. It will speed up as the rebalance finishes.")
     terms = [t for t, _ in found(text)]
     assert "rebalancing" in terms and "rebalance" in terms
+
+
+def test_an_address_named_by_the_noun_before_its_brackets_is_explained():
+    text = "The link goes to a look-alike domain (rnicrosoft-online.com), so delete it."
+    assert found(text) == []
+    assert ("sts.corp.local", "web or server address") in found(
+        "Old bookmarks to sts.corp.local stop working.")
+
+
+def test_a_service_whose_availability_the_notice_reports_is_the_readers_own():
+    text = "Maintenance – Moodle is read-only while the hosting team upgrades PHP to 8.2."
+    assert "Moodle" not in [t for t, _ in found(text)]
+    assert ("Nagios", "product name") in found("We moved the alerts from Nagios to the VPN.")
+
+
+def test_plant_managers_know_the_interface_between_the_mes_and_the_erp():
+    text = "Plant managers: the MES interface to SAP is paused over the weekend."
+    assert "interface" not in [t for t, _ in found(text)]
+    assert "interface" in [t for t, _ in found(text, audience="general")]
