@@ -255,3 +255,23 @@ def test_plant_managers_know_the_interface_between_the_mes_and_the_erp():
     text = "Plant managers: the MES interface to SAP is paused over the weekend."
     assert "interface" not in [t for t, _ in found(text)]
     assert "interface" in [t for t, _ in found(text, audience="general")]
+
+
+def test_a_phrase_head_repeated_without_the_keeps_its_it_sense():
+    text = ("Release 5.12 included a database migration that locked the orders table. "
+            "While the lock was held, pages queued behind it. From now on, migrations "
+            "that touch large tables run at night.")
+    terms = [t for t, _ in found(text)]
+    assert {"locked", "lock", "migrations"} <= set(terms)
+    text = ("Zoom client version 6.0.11 becomes the minimum on Monday. "
+            "Older clients will be forced to update.")
+    assert "clients" in [t for t, _ in found(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Please lock the office door and keep the key at reception.",
+    "We locked in the price with the supplier until March.",
+    "Our clients in Leeds will get the new contract on Monday.",
+])
+def test_lock_and_client_in_their_everyday_sense(text):
+    assert found(text) == []

@@ -47,6 +47,9 @@ MAX_LABEL_WORDS = 8
 EXPLANATION_HEAD = 4
 NEAR_WORDS = 8  # a sure technical finding this close decides an everyday word's sense
 MAX_GAP = 4  # characters between the words of a phrase ("go - live", "data\nwarehouse")
+MAX_LOOKBACK = 30
+DEFINITE_BEFORE_RE = re.compile(
+    r"\b(?:the|this|that|these|those|its|our|your|their)\s+(?:[a-z-]+\s+)?$", re.I)
 
 
 def _sentence_numbers(spans: list[tuple[int, int]], sentences: list[tuple[int, int]]
@@ -141,7 +144,7 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     findings += leaning_findings(checker.vocabulary, tokens, busy)
     findings = _unexplained(_for_reader(findings, audience), tokens, definitions)
     findings = _outside_labels(findings, tokens.prose)
-    findings = _without_back_references(findings)
+    findings = _without_back_references(findings, tokens.prose)
     findings.sort(key=lambda f: (f.start, f.end))
     scan.findings = findings
     per_sentence = Counter(tokens.sentence_of)
@@ -166,13 +169,13 @@ def _beyond_lists(checker: Checker, tokens: Tokens, joinable, findings: list[Fin
     busy = {tokens.sentence_at(f.start) for f in findings if f.kind != "buzzword"}
     parts = _with_words_of(freed, tokens, lambda: component_findings(vocab, tokens))
     findings += parts
-    products = product_findings(vocab, tokens, busy)
+    products = _with_words_of(freed, tokens, lambda: product_findings(vocab, tokens, busy))
     findings += products
     around = busy | {tokens.sentence_at(f.start) for f in products}
     compounds = _for_reader(_with_words_of(freed, tokens, lambda: compound_findings(
         vocab, tokens, joinable, around, bool(around))), audience)
     findings += compounds
-    taken = phrases + parts + compounds
+    taken = phrases + parts + products + compounds
     pending = [p for p in pending if not any(f.start <= p.start < f.end for f in taken)]
     return findings, pending, busy
 
@@ -189,6 +192,9 @@ def _revive(tokens: Tokens, findings: list[Finding], pending: list[Finding]
                if f.kind != "buzzword" and not f.uncertain
                and (r := tokens.word_range(f.start, f.end))]
     reported = {f.entry for f in findings if f.kind != "buzzword"}
+    # the head of a reported phrase: "a database migration ... migrations that touch ..."
+    reported |= {f.term.lower().split()[-1].rstrip("s") for f in findings
+                 if f.kind != "buzzword" and " " in f.term}
     waiting = [f for f in pending if f.kind != "buzzword" and f.severity != "low"]
     revived: list[Finding] = []
     changed = True
@@ -197,11 +203,14 @@ def _revive(tokens: Tokens, findings: list[Finding], pending: list[Finding]
         for finding in list(waiting):
             at = tokens.word_range(finding.start, finding.end).start
             sentence = tokens.sentence_of[at]
-            if finding.entry in reported or any(r.entry == finding.entry for r in revived) or any(
+            same_sense = finding.entry in reported or \
+                finding.term.lower().rstrip("s") in reported
+            if same_sense or any(
                     a - NEAR_WORDS <= at <= b + NEAR_WORDS and tokens.sentence_of[a] == sentence
                     for a, b in anchors):
                 waiting.remove(finding)
                 revived.append(finding)
+                reported.add(finding.entry)
                 anchors.append((at, at))
                 changed = True
     return revived, [f for f in pending if f not in revived]
@@ -218,16 +227,18 @@ def _with_words_of(dropped: list[Finding], tokens: Tokens, find) -> list[Finding
     return found
 
 
-def _without_back_references(findings: list[Finding]) -> list[Finding]:
-    """"the TLS certificate ... until the certificate was renewed": a bare word that
-    repeats the head of a phrase already reported refers back to it; fixing the phrase
-    fixes both, so it is not reported again."""
+def _without_back_references(findings: list[Finding], prose: str) -> list[Finding]:
+    """"the TLS certificate ... until the certificate was renewed": a word after "the",
+    "this" or "its" that repeats the head of a phrase already reported refers back to it;
+    fixing the phrase fixes both, so it is not reported again. Without such a word it is a
+    new mention ("a database migration ... migrations that touch large tables")."""
     heads: set[str] = set()
     kept = []
     for f in sorted(findings, key=lambda f: f.start):
         words = f.term.lower().split()
         word = words[0].rstrip("s") if len(words) == 1 else ""
-        if word and word in heads:
+        if word and word in heads and \
+                DEFINITE_BEFORE_RE.search(prose, max(0, f.start - MAX_LOOKBACK), f.start):
             continue
         kept.append(f)
         if len(words) > 1:
