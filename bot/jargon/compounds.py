@@ -36,18 +36,11 @@ KIND_NOUNS = _words("""
 group queue profile token provider factor size pool replica rights indexing cache role
 tunnel tunnelling tunneling certificate
 """)
+KIND_HEADS = KIND_NOUNS | {noun + "s" for noun in KIND_NOUNS}
 # After a head, these make it a verb: "the vendor checks the pool", "it groups them".
 VERB_OBJECTS = _words("the a an your our their its this that these those it them him her us")
 MIN_MODIFIER_LEAN = 0.3  # the modifier is in the table: technical writing leans on it
 STRONG_COMPOUND = 1.6  # modifier and head leans together: technical wherever they stand
-
-
-def _lean(vocab: Vocabulary, word: str) -> float:
-    return vocab.lean.get(word, 0.0)
-
-
-def _singular(word: str) -> str:
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def _is_verb(tokens: Tokens, k: int, joinable: Callable[[int], bool]) -> bool:
@@ -56,39 +49,34 @@ def _is_verb(tokens: Tokens, k: int, joinable: Callable[[int], bool]) -> bool:
         tokens.sentence_of[k + 1] == tokens.sentence_of[k]
 
 
-def _unit(vocab: Vocabulary, mod: str, head: str) -> bool:
-    units = vocab.units
-    return (mod, head) in units or (mod, _singular(head)) in units or \
-        (mod, head + "s") in units
-
-
-def _judge(vocab: Vocabulary, mod: str, head: str, in_sentence: bool, in_draft: bool
-           ) -> bool | None:
-    """None: not a compound here; else whether the finding is uncertain."""
-    if (head in KIND_NOUNS or _singular(head) in KIND_NOUNS) and \
-            _lean(vocab, mod) >= MIN_MODIFIER_LEAN and not mod.endswith("ed"):
-        if _lean(vocab, mod) + _lean(vocab, head) >= STRONG_COMPOUND:
-            return not (in_draft or in_sentence)
-        if in_sentence:
-            return True
-    if in_sentence and _unit(vocab, mod, head):
-        return False
-    return None
+def _kind(vocab: Vocabulary, mod: str, head: str, in_sentence: bool, in_draft: bool
+          ) -> bool | None:
+    """A kind compound: None if not one here, else whether the finding is uncertain."""
+    lean = vocab.lean.get(mod, 0.0)
+    if lean < MIN_MODIFIER_LEAN or mod.endswith("ed"):
+        return None
+    if lean + vocab.lean.get(head, 0.0) >= STRONG_COMPOUND:
+        return not (in_draft or in_sentence)
+    return True if in_sentence else None
 
 
 def compound_findings(vocab: Vocabulary, tokens: Tokens, joinable: Callable[[int], bool],
                       busy: set[int], technical_draft: bool) -> list[Finding]:
     """Units and kind compounds among the words no finding holds; `busy` are the sentences
     with technical findings, `technical_draft` whether the draft has any."""
-    low, used, spans = tokens.low, tokens.used, tokens.spans
+    low, used, spans, sentence_of = tokens.low, tokens.used, tokens.spans, tokens.sentence_of
+    units = vocab.unit_mods  # head (either number) -> the modifiers it forms a unit with
     found: list[Finding] = []
-    for k in range(1, len(low)):
-        if used[k - 1] or used[k] or not low[k - 1].isalpha() or len(low[k - 1]) < 3 or \
-                tokens.sentence_of[k - 1] != tokens.sentence_of[k] or not joinable(k):
-            continue
-        uncertain = _judge(vocab, low[k - 1], low[k], tokens.sentence_of[k] in busy,
-                           technical_draft)
-        if uncertain is None or _is_verb(tokens, k, joinable):
+    for k in [k for k, w in enumerate(low) if k and (w in KIND_HEADS or w in units)]:
+        mod, head = low[k - 1], low[k]
+        in_sentence = sentence_of[k] in busy
+        uncertain = _kind(vocab, mod, head, in_sentence, technical_draft) \
+            if head in KIND_HEADS else None
+        if uncertain is None and in_sentence and mod in units.get(head, ()):
+            uncertain = False
+        if uncertain is None or used[k - 1] or used[k] or not mod.isalpha() or len(mod) < 3 \
+                or sentence_of[k - 1] != sentence_of[k] or not joinable(k) or \
+                _is_verb(tokens, k, joinable):
             continue
         used[k - 1] = used[k] = True
         found.append(open_finding(tokens, spans[k - 1][0], spans[k][1], "technical phrase",

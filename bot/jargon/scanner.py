@@ -167,14 +167,17 @@ def _beyond_lists(checker: Checker, tokens: Tokens, joinable, findings: list[Fin
         vocab, tokens, joinable))
     findings = _for_reader(findings + phrases, audience)
     busy = {tokens.sentence_at(f.start) for f in findings if f.kind != "buzzword"}
-    parts = _with_words_of(freed, tokens, lambda: component_findings(vocab, tokens))
-    findings += parts
-    products = _with_words_of(freed, tokens, lambda: product_findings(vocab, tokens, busy))
-    findings += products
-    around = busy | {tokens.sentence_at(f.start) for f in products}
-    compounds = _for_reader(_with_words_of(freed, tokens, lambda: compound_findings(
-        vocab, tokens, joinable, around, bool(around))), audience)
-    findings += compounds
+
+    def open_findings() -> tuple[list[Finding], list[Finding], list[Finding]]:
+        parts = component_findings(vocab, tokens)
+        products = product_findings(vocab, tokens, busy)
+        around = busy | {tokens.sentence_at(f.start) for f in products}
+        return parts, products, compound_findings(vocab, tokens, joinable, around,
+                                                  bool(around))
+
+    parts, products, compounds = _with_words_of(freed, tokens, open_findings)
+    compounds = _for_reader(compounds, audience)
+    findings += parts + products + compounds
     taken = phrases + parts + products + compounds
     pending = [p for p in pending if not any(f.start <= p.start < f.end for f in taken)]
     return findings, pending, busy
@@ -216,7 +219,7 @@ def _revive(tokens: Tokens, findings: list[Finding], pending: list[Finding]
     return revived, [f for f in pending if f not in revived]
 
 
-def _with_words_of(dropped: list[Finding], tokens: Tokens, find) -> list[Finding]:
+def _with_words_of(dropped: list[Finding], tokens: Tokens, find):
     """Run `find` with the words of dropped matches free again, then hold them again."""
     held = [k for f in dropped for k in tokens.word_range(f.start, f.end) if tokens.used[k]]
     for k in held:

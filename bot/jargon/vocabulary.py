@@ -66,6 +66,8 @@ class Vocabulary:
     strong: frozenset[str] = frozenset()  # a strong lean, however common in English
     lean: Mapping[str, float] = field(default_factory=dict)  # technical minus English Zipf
     units: frozenset[tuple[str, str]] = frozenset()  # pairs technical writing uses as one
+    # a unit's second word, singular and plural -> the first words it forms a unit with
+    unit_mods: Mapping[str, frozenset[str]] = field(default_factory=dict)
     _openers: frozenset[str] = frozenset()
 
     @property
@@ -120,6 +122,15 @@ def _table(path: Path) -> tuple[set[str], set[str], set[tuple[str, str]], set[st
     return rare, leaning, phrases, technical, strong, lean, units
 
 
+def _by_head(units: set[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """Each unit's second word, also in the other number, to the first words before it."""
+    mods: dict[str, set[str]] = {}
+    for first, head in units:
+        for form in {head, head + "s", head.removesuffix("s")}:
+            mods.setdefault(form, set()).add(first)
+    return {head: frozenset(firsts) for head, firsts in mods.items()}
+
+
 @cache
 def load_vocabulary(data_dir: Path) -> Vocabulary:
     rare, leaning, phrases, technical, strong, lean, units = _table(data_dir / VOCABULARY_FILE)
@@ -138,4 +149,5 @@ def load_vocabulary(data_dir: Path) -> Vocabulary:
         technical=frozenset(technical - known), strong=frozenset(strong - known),
         lean={w: gap for w, gap in lean.items() if w not in known},
         units=frozenset(u for u in units if not set(u) & known),
+        unit_mods=_by_head({u for u in units if not set(u) & known}),
         _openers=frozenset({a for a, _ in phrases} | (technical - known)))
