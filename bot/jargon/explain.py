@@ -3,7 +3,9 @@
 An explanation is a gloss in brackets right after the term ("the cutover blackout period
 (the interval between ...)"), a clause or apposition after it ("X, which ...", "X, meaning
 ...", "X, the phone app that ..."), a plain word given first ("move, or cut over, to"),
-"known as X", or the next sentence defining it ("X is the ...", "This is the ...").
+"known as X", for an address the plain noun it stands in brackets after ("a look-alike
+domain (rnicrosoft-online.com)"), or the next sentence defining it ("X is the ...", "This is the
+...").
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ APPOSITION_AFTER_RE = re.compile(
 NAMED_BEFORE_RE = re.compile(r"\b(?:known\s+as|called|so-called|what\s+we\s+call)\s+$",
                              re.IGNORECASE)
 PLAIN_FIRST_RE = re.compile(r"\b[a-z]+,\s+or\s+$")
+# "a look-alike domain (rnicrosoft-online.com)": the plain noun before the brackets says
+# what the thing in them is
+NAMED_IN_BRACKETS_RE = re.compile(r"\b([a-z][a-z-]+)\s*\($")
+ADDRESS_RE = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}|(?:\d{1,3}\.){3}\d{1,3}")  # web or network
 DEFINES_RE = re.compile(r"\s*(?:(?:this|that|it|these|they)\s+(?:is|are|means)|"
                         r"(?:is|are|means|refers\s+to)\s+(?:the|a|an|when|how|what))\b",
                         re.IGNORECASE)
@@ -73,6 +79,9 @@ def explanation(prose: str, start: int, end: int,
     before = prose[max(0, start - MAX_LOOKBACK):start]
     if ("call" in before or "known" in before) and NAMED_BEFORE_RE.search(before):
         return start, start
+    if before.endswith("(") and ADDRESS_RE.fullmatch(term) and \
+            (named := NAMED_IN_BRACKETS_RE.search(before)):
+        return start - len(before) + named.start(1), start - len(before) + named.end(1)
     if after == "," and ", or" in before and PLAIN_FIRST_RE.search(before):
         return start, start
     following = next_sentence(start)

@@ -5,6 +5,7 @@ does for the reader. The curated lists run first; these only look at words left 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -45,6 +46,11 @@ KIND_TEXT = {
 }
 LOW_SEVERITY = frozenset(["version number", "ticket number"])
 GREETINGS = frozenset(["hi", "dear", "hello", "hey", "thanks", "regards", "cheers", "morning"])
+# "Moodle is read-only until 18:00": a name whose availability the sentence reports is the
+# service its readers use, not a part to explain (a name is still reported on a cue)
+STATE_AFTER_RE = re.compile(
+    r"\s+(?:is|are|was|were|will\s+be|stays|remains)\s+(?:now\s+|still\s+|currently\s+)?"
+    r"(?:read-only|down|unavailable|offline|online|available|back|slow|up|closed|open)\b")
 
 
 @dataclass
@@ -177,7 +183,8 @@ def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[
         # "Anna Kowalski": a rare name after a capitalised everyday one is a person's
         surname = k > 0 and words[k - 1][:1].isupper() and \
             frequencies.get(low[k - 1], 0.0) >= UNKNOWN_NAME_ZIPF
-        in_context = tokens.sentence_of[k] in busy and not opens_sentence and not surname
+        in_context = tokens.sentence_of[k] in busy and not opens_sentence and not surname \
+            and not STATE_AFTER_RE.match(tokens.prose, spans[end - 1][1])
         if cue or camel or in_context:
             last = end + 1 if cue else end
             for m in range(k, last):

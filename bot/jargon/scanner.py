@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.jargon.acronyms import Definition, find_definitions
 from bot.jargon.audiences import Audience, resolve_audience
+from bot.jargon.compounds import compound_findings
 from bot.jargon.explain import explanation
 from bot.jargon.findings import Finding, Scan
 from bot.jargon.markup import mask
@@ -46,6 +47,9 @@ MAX_LABEL_WORDS = 8
 EXPLANATION_HEAD = 4
 NEAR_WORDS = 8  # a sure technical finding this close decides an everyday word's sense
 MAX_GAP = 4  # characters between the words of a phrase ("go - live", "data\nwarehouse")
+MAX_LOOKBACK = 30
+DEFINITE_BEFORE_RE = re.compile(
+    r"\b(?:the|this|that|these|those|its|our|your|their)\s+(?:[a-z-]+\s+)?$", re.I)
 
 
 def _sentence_numbers(spans: list[tuple[int, int]], sentences: list[tuple[int, int]]
@@ -131,17 +135,8 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     findings += listed
     findings += shape_findings(tokens, shapes)
     findings += checker.acronyms(tokens, definitions)
-    # ... or a technical phrase ("error queue", "web workers")
-    findings += _with_words_of(considered, tokens,
-                               lambda: vocabulary_findings(checker.vocabulary, tokens, joinable))
-    findings = _for_reader(findings, audience)
-    busy = {tokens.sentence_at(f.start) for f in findings if f.kind != "buzzword"}
-    # words an everyday-sense match held, not kept so far, may still end a product part
-    parts = _with_words_of(considered + pending, tokens,
-                           lambda: component_findings(checker.vocabulary, tokens))
-    pending = [p for p in pending if not any(f.start <= p.start < f.end for f in parts)]
-    findings += parts
-    findings += product_findings(checker.vocabulary, tokens, busy)
+    findings, pending, busy = _beyond_lists(checker, tokens, joinable, findings,
+                                            considered, pending, audience)
     # an everyday word no cue decided is technical near sure jargon (products included)
     revived, dropped = _revive(tokens, findings, _for_reader(pending, audience))
     findings += revived
@@ -149,7 +144,7 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     findings += leaning_findings(checker.vocabulary, tokens, busy)
     findings = _unexplained(_for_reader(findings, audience), tokens, definitions)
     findings = _outside_labels(findings, tokens.prose)
-    findings = _without_back_references(findings)
+    findings = _without_back_references(findings, tokens.prose)
     findings.sort(key=lambda f: (f.start, f.end))
     scan.findings = findings
     per_sentence = Counter(tokens.sentence_of)
@@ -159,13 +154,50 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     return scan
 
 
+def _beyond_lists(checker: Checker, tokens: Tokens, joinable, findings: list[Finding],
+                  considered: list[Finding], pending: list[Finding], audience: Audience | None
+                  ) -> tuple[list[Finding], list[Finding], set[int]]:
+    """(findings, pending, busy sentences) after the open vocabulary's phrases, product
+    parts, product names and compounds. Words an everyday-sense match held and did not
+    keep may still be part of a phrase ("web workers"), a product part or a compound
+    ("error queue"); such a match is then no longer pending."""
+    vocab = checker.vocabulary
+    freed = considered + pending
+    phrases = _with_words_of(considered, tokens, lambda: vocabulary_findings(
+        vocab, tokens, joinable))
+    findings = _for_reader(findings + phrases, audience)
+    busy = {tokens.sentence_at(f.start) for f in findings if f.kind != "buzzword"}
+
+    def open_findings() -> tuple[list[Finding], list[Finding], list[Finding]]:
+        parts = component_findings(vocab, tokens)
+        products = product_findings(vocab, tokens, busy)
+        around = busy | {tokens.sentence_at(f.start) for f in products}
+        return parts, products, compound_findings(vocab, tokens, joinable, around,
+                                                  bool(around))
+
+    parts, products, compounds = _with_words_of(freed, tokens, open_findings)
+    compounds = _for_reader(compounds, audience)
+    findings += parts + products + compounds
+    taken = phrases + parts + products + compounds
+    pending = [p for p in pending if not any(f.start <= p.start < f.end for f in taken)]
+    return findings, pending, busy
+
+
 def _revive(tokens: Tokens, findings: list[Finding], pending: list[Finding]
             ) -> tuple[list[Finding], list[Finding]]:
     """(revived, dropped): an everyday word no cue decided takes its IT sense when sure
     jargon stands within NEAR_WORDS in its sentence; a revived word is an anchor in turn
-    ("the web workers ran out of threads, the health checks failed")."""
-    anchors = [tokens.word_range(f.start, f.end).start for f in findings
-               if f.kind != "buzzword" and not f.uncertain]
+    ("the web workers ran out of threads, the health checks failed"). One sense per draft:
+    a word whose entry is reported in its IT sense elsewhere keeps that sense ("... is
+    rebalancing placement groups. Things will speed up as the rebalance finishes")."""
+    # (first word, last word) of each anchor: distance counts from its nearest word
+    anchors = [(r.start, r.stop - 1) for f in findings
+               if f.kind != "buzzword" and not f.uncertain
+               and (r := tokens.word_range(f.start, f.end))]
+    reported = {f.entry for f in findings if f.kind != "buzzword"}
+    # the head of a reported phrase: "a database migration ... migrations that touch ..."
+    reported |= {f.term.lower().split()[-1].rstrip("s") for f in findings
+                 if f.kind != "buzzword" and " " in f.term}
     waiting = [f for f in pending if f.kind != "buzzword" and f.severity != "low"]
     revived: list[Finding] = []
     changed = True
@@ -173,16 +205,21 @@ def _revive(tokens: Tokens, findings: list[Finding], pending: list[Finding]
         changed = False
         for finding in list(waiting):
             at = tokens.word_range(finding.start, finding.end).start
-            if any(abs(k - at) <= NEAR_WORDS and tokens.sentence_of[k] == tokens.sentence_of[at]
-                   for k in anchors):
+            sentence = tokens.sentence_of[at]
+            same_sense = finding.entry in reported or \
+                finding.term.lower().rstrip("s") in reported
+            if same_sense or any(
+                    a - NEAR_WORDS <= at <= b + NEAR_WORDS and tokens.sentence_of[a] == sentence
+                    for a, b in anchors):
                 waiting.remove(finding)
                 revived.append(finding)
-                anchors.append(at)
+                reported.add(finding.entry)
+                anchors.append((at, at))
                 changed = True
     return revived, [f for f in pending if f not in revived]
 
 
-def _with_words_of(dropped: list[Finding], tokens: Tokens, find) -> list[Finding]:
+def _with_words_of(dropped: list[Finding], tokens: Tokens, find):
     """Run `find` with the words of dropped matches free again, then hold them again."""
     held = [k for f in dropped for k in tokens.word_range(f.start, f.end) if tokens.used[k]]
     for k in held:
@@ -193,16 +230,18 @@ def _with_words_of(dropped: list[Finding], tokens: Tokens, find) -> list[Finding
     return found
 
 
-def _without_back_references(findings: list[Finding]) -> list[Finding]:
-    """"the TLS certificate ... until the certificate was renewed": a bare word that
-    repeats the head of a phrase already reported refers back to it; fixing the phrase
-    fixes both, so it is not reported again."""
+def _without_back_references(findings: list[Finding], prose: str) -> list[Finding]:
+    """"the TLS certificate ... until the certificate was renewed": a word after "the",
+    "this" or "its" that repeats the head of a phrase already reported refers back to it;
+    fixing the phrase fixes both, so it is not reported again. Without such a word it is a
+    new mention ("a database migration ... migrations that touch large tables")."""
     heads: set[str] = set()
     kept = []
     for f in sorted(findings, key=lambda f: f.start):
         words = f.term.lower().split()
         word = words[0].rstrip("s") if len(words) == 1 else ""
-        if word and word in heads:
+        if word and word in heads and \
+                DEFINITE_BEFORE_RE.search(prose, max(0, f.start - MAX_LOOKBACK), f.start):
             continue
         kept.append(f)
         if len(words) > 1:

@@ -15,7 +15,8 @@ Words in `everyday-it-words.txt` (login, backup, folder ...) are never reported 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -23,6 +24,11 @@ RARE_ENGLISH = 3.0  # Zipf: about once per million words
 LEANING_ENGLISH = 4.0
 COMMON_ENGLISH = 4.5  # "user", "file": too common to make a phrase technical on their own
 MIN_WORD_GAP = 1.5  # technical Zipf at least this much above the English one
+TECHNICAL_GAP = 1.0  # a word this much above English leans technical (the table keeps less)
+MIN_PHRASE_GAP = 0.3  # as the table's script keeps phrases
+# A unit ("health checks") whose technical figure is this far below wordfreq's estimate
+# for the pair (near its rarer word's own figure) is an everyday pair ("large amount").
+UNIT_GAP = -0.3
 UNKNOWN_NAME_ZIPF = 2.6  # a capitalised word rarer than this in English is a name to explain
 VOCABULARY_FILE = "technical-vocabulary.tsv"
 
@@ -58,6 +64,10 @@ class Vocabulary:
     product_words: frozenset[str] = frozenset()  # every word of a known name
     technical: frozenset[str] = frozenset()  # every word with a technical lean
     strong: frozenset[str] = frozenset()  # a strong lean, however common in English
+    lean: Mapping[str, float] = field(default_factory=dict)  # technical minus English Zipf
+    units: frozenset[tuple[str, str]] = frozenset()  # pairs technical writing uses as one
+    # a unit's second word, singular and plural -> the first words it forms a unit with
+    unit_mods: Mapping[str, frozenset[str]] = field(default_factory=dict)
     _openers: frozenset[str] = frozenset()
 
     @property
@@ -73,37 +83,57 @@ def _words_file(path: Path) -> list[str]:
     return [line for line in lines if line]
 
 
-def _table(path: Path) -> tuple[set[str], set[str], set[tuple[str, str]], set[str], set[str]]:
+def _table(path: Path) -> tuple[set[str], set[str], set[tuple[str, str]], set[str], set[str],
+                              dict[str, float], set[tuple[str, str]]]:
     rare: set[str] = set()
     leaning: set[str] = set()
     phrases: set[tuple[str, str]] = set()
     technical: set[str] = set()  # every word of the table: halves of technical compounds
     strong: set[str] = set()  # words at least MIN_WORD_GAP above English, however common
+    lean: dict[str, float] = {}  # every word of the table: how far above English
+    units: set[tuple[str, str]] = set()
     if not path.is_file():
-        return rare, leaning, phrases, technical, strong
+        return rare, leaning, phrases, technical, strong, lean, units
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
                 continue
-            term, technical_zipf, english, _ = line.rstrip("\n").split("\t")
+            term, technical_zipf, english, _, *more = line.rstrip("\n").split("\t")
             parts = term.replace("-", " ").split()
+            gap = float(technical_zipf) - float(english)
+            if len(parts) == 1 and len(term) > 2:
+                lean[term] = max([gap] + [float(z) - float(english) for z in more[:1]])
+            if len(more) > 1:  # a unit of technical writing ("health checks")
+                if len(parts) == 2 and float(more[0]) - float(english) >= UNIT_GAP:
+                    units.add((parts[0], parts[1]))
+                continue
+            if gap < MIN_PHRASE_GAP:
+                continue  # kept for its lean only
             if len(parts) == 2:
                 phrases.add((parts[0], parts[1]))
-            elif len(parts) == 1 and len(term) > 2:
+            elif len(parts) == 1 and len(term) > 2 and gap >= TECHNICAL_GAP:
                 technical.add(term)
-            if len(parts) == 1 and len(term) > 2 and \
-                    float(technical_zipf) - float(english) >= MIN_WORD_GAP:
+            if len(parts) == 1 and len(term) > 2 and gap >= MIN_WORD_GAP:
                 if float(english) < COMMON_ENGLISH:
                     strong.add(term)
                 tier = rare if float(english) < RARE_ENGLISH else leaning
                 if float(english) < LEANING_ENGLISH:
                     tier.add(term)
-    return rare, leaning, phrases, technical, strong
+    return rare, leaning, phrases, technical, strong, lean, units
+
+
+def _by_head(units: set[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """Each unit's second word, also in the other number, to the first words before it."""
+    mods: dict[str, set[str]] = {}
+    for first, head in units:
+        for form in {head, head + "s", head.removesuffix("s")}:
+            mods.setdefault(form, set()).add(first)
+    return {head: frozenset(firsts) for head, firsts in mods.items()}
 
 
 @cache
 def load_vocabulary(data_dir: Path) -> Vocabulary:
-    rare, leaning, phrases, technical, strong = _table(data_dir / VOCABULARY_FILE)
+    rare, leaning, phrases, technical, strong, lean, units = _table(data_dir / VOCABULARY_FILE)
     everyday = frozenset(w.lower() for line in _words_file(data_dir / "everyday-it-words.txt")
                          for w in line.split())
     products = {tuple(name.lower().replace("-", " ").split())
@@ -117,4 +147,7 @@ def load_vocabulary(data_dir: Path) -> Vocabulary:
         phrases=frozenset(p for p in phrases if not (set(p) & allowed)), everyday=everyday,
         products=frozenset(products), product_words=product_words,
         technical=frozenset(technical - known), strong=frozenset(strong - known),
+        lean={w: gap for w, gap in lean.items() if w not in known},
+        units=frozenset(u for u in units if not set(u) & known),
+        unit_mods=_by_head({u for u in units if not set(u) & known}),
         _openers=frozenset({a for a, _ in phrases} | (technical - known)))

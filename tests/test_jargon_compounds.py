@@ -1,0 +1,61 @@
+"""Noun compounds no list names (bot/jargon/compounds.py): units of technical writing and
+kind compounds, with the everyday sentences that must stay clean."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.jargon import check
+
+
+def found(text: str) -> list[str]:
+    return [f.term for f in check(text, audience="general").findings]
+
+
+def uncertain(text: str) -> dict[str, bool]:
+    return {f.term: f.uncertain for f in check(text, audience="general").findings}
+
+
+def test_a_unit_of_technical_writing_in_a_technical_sentence():
+    assert "health checks" in found(
+        "After the DNS change the health checks on the web servers failed.")
+    assert "identity provider" in found(
+        "Sign in with your company identity provider and the VPN client.")
+
+
+def test_a_unit_alone_in_everyday_prose_is_not_reported():
+    assert found("The annual health checks for staff are in the canteen on Tuesday.") == []
+
+
+@pytest.mark.parametrize("text,term", [
+    ("We raised the heap size last night.", "heap size"),
+    ("Orders that fail the check sit in an error queue until someone looks.", "error queue"),
+    ("If you have no work phone, ask the service desk for a hardware token.",
+     "hardware token"),
+])
+def test_a_strongly_technical_modifier_before_a_kind_noun(text, term):
+    assert term in found(text)
+
+
+def test_a_strong_compound_with_no_other_jargon_is_uncertain():
+    assert uncertain("We raised the heap size last night.") == {"heap size": True}
+    assert uncertain("We raised the heap size on stor-07.")["heap size"] is False
+
+
+def test_a_weaker_compound_needs_a_technical_sentence():
+    assert "admin rights" in found("The VPN change removes local admin rights from laptops.")
+    assert found("The new policy removes admin rights from every laptop.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "The expenses portal opens on Monday and the customer group meets on Friday.",
+    "The population grew by a factor of two and the group size doubled.",
+    "Keep your recovery key somewhere safe.",
+    "After the away day the shared group photo is on the noticeboard.",
+])
+def test_everyday_compounds_are_not_reported(text):
+    assert found(text) == []
+
+
+def test_a_head_followed_by_its_object_is_a_verb():
+    assert not [t for t in found("The SMTP relay queues them overnight.") if " " in t]
