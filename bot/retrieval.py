@@ -51,6 +51,7 @@ class Signals:
     focus: bool = True  # the ask sentences weigh on their own
     questions: bool = True  # the questions each passage answers (data beside the texts)
     scope: bool = True  # off: every question with a match is answered
+    scope_classifier: bool = True  # the learned judge of scope beside the nearest-neighbour rule
 
 
 @dataclass
@@ -195,7 +196,8 @@ class Retriever:
         """`said`: what the texts say near this question (takeaways, the hits' sentences)."""
         model: ScopeModel = scope_model(self.index)
         best = max((h.semantic for h in result.hits), default=0.0)
-        reason = model.decline_reason(query.ask, query.full, query.focus, said, best=best)
+        reason = model.decline_reason(query.ask, query.full, query.focus, said, best=best,
+                                      learned=self.signals.scope_classifier)
         if reason or not result.hits:
             result.in_scope, result.decline_reason = False, reason or "no_match"
 

@@ -139,6 +139,7 @@ def test_a_knowledge_folder_of_texts_only_uses_the_shipped_retrieval_data(tmp_pa
 REAL = Path(__file__).resolve().parent / "data" / "questions_real.jsonl"
 BLIND3 = Path(__file__).resolve().parent / "data" / "questions_blind3.jsonl"
 BLIND4 = Path(__file__).resolve().parent / "data" / "questions_blind4.jsonl"
+REAL5 = Path(__file__).resolve().parent / "data" / "questions_real5.jsonl"
 
 
 def test_real_style_set_quality(settings):
@@ -148,17 +149,26 @@ def test_real_style_set_quality(settings):
     assert declined <= 4 and answered <= 3
 
 
+def test_fifth_real_style_set_quality(settings):
+    """Written by a helper from the style brief alone, then used to train the scope
+    classifier (first run, before: hit@1 0.844, hit@3 0.933, 9 of 35 off-topic answered)."""
+    hit1, hit3, declined, answered = _score(_rows(REAL5), settings)
+    assert hit1 >= 0.8 and hit3 >= 0.9
+    assert declined <= 2 and answered <= 3
+
+
 def test_third_blind_set_quality(settings):
     """Written by someone who saw only the source texts and a style brief; never tuned on.
     The bar sits below the figures measured when it was first run."""
     hit1, hit3, declined, answered = _score(_rows(BLIND3), settings)
     assert hit1 >= 0.72 and hit3 >= 0.86
-    assert declined <= 3 and answered <= 7
+    assert declined <= 3 and answered <= 2  # 5 of 14 before the scope classifier
 
 
 def test_fourth_blind_set_quality(settings):
     """Written later the same way, by another helper; never tuned on. First run: hit@1
-    0.714, hit@3 0.857, 4 of 42 in-scope declined, 5 of 18 off-topic answered."""
+    0.714, hit@3 0.857, 4 of 42 in-scope declined, 5 of 18 off-topic answered (1 with the
+    scope classifier)."""
     hit1, hit3, declined, answered = _score(_rows(BLIND4), settings)
     assert hit1 >= 0.65 and hit3 >= 0.8
-    assert declined <= 6 and answered <= 7
+    assert declined <= 6 and answered <= 3

@@ -312,6 +312,10 @@ class KnowledgeIndex:
             "ORDER BY f.rank LIMIT ?", [match, limit])
         return [dict(zip(PASSAGE_COLUMNS, r, strict=True)) for r in rows]
 
+    def model_name(self) -> str:
+        """The embedding model the index's vectors come from ("" without vectors)."""
+        return self._meta("model") or ""
+
     def vectors(self) -> Vectors | None:
         """The index's vectors, or None when it was built without an embedding model."""
         model = self._meta("model")
