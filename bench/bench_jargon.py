@@ -2,10 +2,13 @@
 
     python -m bench.bench_jargon [--drafts N] [--anchor-seconds S] [--cli-drafts N]
 
-Quality: on every labelled set found (the dev set, tests/data/drafts_real.jsonl and
+Quality: on every labelled set found (the dev set, tests/data/drafts_real*.jsonl and
 tests/data/drafts_blind*.jsonl), recall, precision and the number of must-not-flag terms
 hit, for cio-coach and for each anchor's own findings on the same drafts, scored as
 ../shared/eval/score.py scores them (a finding counts for a term when their spans overlap).
+cio-coach checks each draft for the readers it was labelled for (its "audience": finance
+knows GL); "(general)" is cio-coach with every draft checked for general readers, as
+score.py's plain `check --jsonl` does.
 
 Prints drafts per second and the median time for one draft, in process, for our checker
 and for each anchor run on the same drafts in the same run (each anchor in its own
@@ -203,12 +206,15 @@ def score(rows: list[dict], found: list[list[tuple[int, int]]]) -> dict:
             "findings": total}
 
 
-def our_spans(rows: list[dict]) -> list[list[tuple[int, int]]]:
+def our_spans(rows: list[dict], *, own_audience: bool = True) -> list[list[tuple[int, int]]]:
+    """Our findings; with `own_audience`, each draft checked for the readers it was
+    written and labelled for (its "audience"), as `check --audience` would."""
     from bot.jargon import check, default_checker
 
     checker = default_checker()
-    return [[(f.start, f.end) for f in check(r["text"], checker=checker).findings]
-            for r in rows]
+    return [[(f.start, f.end) for f in check(
+        r["text"], checker=checker, audience=r.get("audience") if own_audience else None
+    ).findings] for r in rows]
 
 
 def anchor_spans(name: str, path: Path) -> list[list[tuple[int, int]]] | str:
@@ -240,7 +246,8 @@ def report_quality(tmp: Path) -> None:
         texts.write_text("".join(json.dumps({"text": r["text"]}) + "\n" for r in rows),
                          encoding="utf-8")
         print(f"  {path.name} ({len(rows)} drafts)")
-        results = {"cio-coach": our_spans(rows)}
+        results = {"cio-coach": our_spans(rows),
+                   "(general)": our_spans(rows, own_audience=False)}
         for name in ("proselint", "alex", "write-good"):
             results[name] = anchor_spans(name, texts)
         for name, spans in results.items():
