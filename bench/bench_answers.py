@@ -147,6 +147,7 @@ def systems(index: KnowledgeIndex) -> dict[str, Ranker]:
         "- ask focus": ours(index, replace(full, focus=False)),
         "- passage questions": ours(index, replace(full, questions=False)),
         "- related terms": ours(index, replace(full, lexical=LexicalSignals(related=False))),
+        "- passage model": ours(index, replace(full, passage_model=False)),
         "- scope classifier": ours(index, replace(full, scope_classifier=False)),
         "- scope (never declines)": ours(index, replace(full, scope=False)),
         "textbook BM25": textbook_bm25(index),

@@ -22,6 +22,7 @@ lexical coverage rule decides, as before.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +31,7 @@ from bot.asks import Ask, read_ask
 from bot.embedding import EmbeddingUnavailable, load_embedder
 from bot.knowledge import KnowledgeIndex, Vectors
 from bot.lexical import Concept, LexicalHit, LexicalResult, LexicalSearch, LexicalSignals
+from bot.passage_model import passage_model
 from bot.scope import ScopeModel, scope_model
 from bot.text import squash
 
@@ -39,6 +41,10 @@ _ELISION = re.compile(r"\.\.\.|…|↓")
 # The semantic score is the weighted mean of a passage's cosines; the lexical one is added.
 W_PASSAGE, W_SENTENCES, W_TAKEAWAY, W_QUESTION = 1.0, 1.0, 1.0, 1.5
 W_LEXICAL = 0.22
+# The passage model's score (about -1 to 1), added to the fused score: enough to order
+# passages the similarities find nearly alike, too little to lift a far one. Chosen
+# leaving one real-style set out at a time (scripts/train_passage_classifier.py).
+W_LEARNED = 0.05
 TOP_SENTENCES = 2
 
 
@@ -52,6 +58,7 @@ class Signals:
     questions: bool = True  # the questions each passage answers (data beside the texts)
     scope: bool = True  # off: every question with a match is answered
     scope_classifier: bool = True  # the learned judge of scope beside the nearest-neighbour rule
+    passage_model: bool = True  # the learned judge of which passage a question is about
 
 
 @dataclass
@@ -165,6 +172,7 @@ class Retriever:
             (W_TAKEAWAY, vectors.takeaway_similarity(ids, query.focus)),
             (W_QUESTION, vectors.question_similarity(ids, query.full)
              if self.signals.questions else no_questions)]
+        learned = self._learned(query)
         hits = []
         for n, (pid, row) in enumerate(rows.items()):
             if not row["quotable"]:
@@ -174,9 +182,23 @@ class Retriever:
             semantic = _weighted_mean([(W_SENTENCES, sentence_score),
                                        *((w, float(x[n])) for w, x in per_passage)])
             lex = lexical_scores.get(pid, 0.0) / best_lexical
-            hits.append(_hit(row, semantic + W_LEXICAL * lex, lex, semantic, sentences))
+            score = semantic + W_LEXICAL * lex + learned(row)
+            hits.append(_hit(row, score, lex, semantic, sentences))
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits
+
+    def _learned(self, query: _Query) -> Callable[[dict], float]:
+        """The passage model's weighted score per passage row (0 without a model)."""
+        model = passage_model(self.index) if self.signals.passage_model else None
+        if model is None:
+            return lambda row: 0.0
+        scores = model.scores(query.full, query.focus)
+
+        def learned(row: dict) -> float:
+            column = model.column(row)
+            return 0.0 if column is None else W_LEARNED * float(scores[column])
+
+        return learned
 
     def _lexical_only(self, question: str, ask: Ask, lexical: LexicalResult,
                       k: int) -> SearchResult:

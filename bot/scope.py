@@ -24,7 +24,6 @@ The margins were calibrated on tests/data/questions_real.jsonl and the older set
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ import numpy as np
 from bot.asks import Ask
 from bot.knowledge import KnowledgeIndex
 from bot.knowledge.index import source_files
+from bot.learned import read_learned
 from bot.text import content_stems, follow_up_words, load_word_list, retrieval_data, stopwords
 
 log = logging.getLogger(__name__)
@@ -106,17 +106,15 @@ class ScopeModel:
 def load_classifier(knowledge_dir: Path, texts: list[str], model: str) -> LinearScope | None:
     """The folder's classifier when it was trained for exactly these texts and this
     embedding model; None otherwise (the nearest-neighbour rule then decides alone)."""
-    path = knowledge_dir / "retrieval" / CLASSIFIER_FILE
-    if not path.is_file():
+    data = read_learned(knowledge_dir, CLASSIFIER_FILE, texts, model)
+    if data is None:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        weights = np.asarray(data["weights"], dtype=np.float32)
-        fits = sorted(data["texts"]) == sorted(texts) and data["model"] == model
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        log.warning("%s is unreadable (%s); scope is decided without it", path, exc)
+        return LinearScope(np.asarray(data["weights"], dtype=np.float32))
+    except (KeyError, TypeError, ValueError) as exc:
+        log.warning("%s: no usable weights (%s); scope is decided without it",
+                    CLASSIFIER_FILE, exc)
         return None
-    return LinearScope(weights) if fits else None
 
 
 @lru_cache(maxsize=4)

@@ -34,6 +34,7 @@ from bot.config import DEFAULT_KNOWLEDGE_DIR  # noqa: E402
 from bot.embedding import load_embedder  # noqa: E402
 from bot.knowledge.index import source_files  # noqa: E402
 from bot.knowledge.takeaways import load_questions  # noqa: E402
+from bot.learned import write_learned  # noqa: E402
 from bot.scope import CLASSIFIER_FILE, THRESHOLD, LinearScope  # noqa: E402
 from bot.text import load_word_list, retrieval_data  # noqa: E402
 
@@ -111,9 +112,7 @@ def main(argv: list[str] | None = None) -> None:
         "trained_on": {"answered": int(answered.sum()), "declined": int((~answered).sum()),
                        "sets": sorted(sets)},
     }
-    lines = [f" {json.dumps(k)}: {json.dumps(v)}," for k, v in about.items()]
-    lines.append(f' "weights": {json.dumps([round(float(w), 6) for w in weights])}')
-    target.write_text("{\n" + "\n".join(lines) + "\n}\n", encoding="utf-8")
+    write_learned(target, about, {"weights": [round(float(w), 6) for w in weights]})
     print(f"wrote {target} ({len(vectors)} examples)")
 
 

@@ -106,7 +106,7 @@ def test_dev_set_quality(settings):
 def test_paraphrased_set_quality(settings):
     """Our own paraphrases, written apart from the dev set, as a guard against overfitting."""
     hit1, hit3, declined, answered = _score(_rows(OWN), settings)
-    assert hit1 >= 0.7 and hit3 >= 0.85
+    assert hit1 >= 0.78 and hit3 >= 0.85
     assert declined <= 2 and answered == 0
 
 
@@ -145,7 +145,7 @@ REAL5 = Path(__file__).resolve().parent / "data" / "questions_real5.jsonl"
 def test_real_style_set_quality(settings):
     """Questions in the style people post (tuned on: a guard against regressions)."""
     hit1, hit3, declined, answered = _score(_rows(REAL), settings)
-    assert hit1 >= 0.78 and hit3 >= 0.88
+    assert hit1 >= 0.82 and hit3 >= 0.9
     assert declined <= 4 and answered <= 3
 
 
@@ -153,7 +153,7 @@ def test_fifth_real_style_set_quality(settings):
     """Written by a helper from the style brief alone, then used to train the scope
     classifier (first run, before: hit@1 0.844, hit@3 0.933, 9 of 35 off-topic answered)."""
     hit1, hit3, declined, answered = _score(_rows(REAL5), settings)
-    assert hit1 >= 0.8 and hit3 >= 0.9
+    assert hit1 >= 0.86 and hit3 >= 0.93
     assert declined <= 2 and answered <= 3
 
 
@@ -161,7 +161,7 @@ def test_third_blind_set_quality(settings):
     """Written by someone who saw only the source texts and a style brief; never tuned on.
     The bar sits below the figures measured when it was first run."""
     hit1, hit3, declined, answered = _score(_rows(BLIND3), settings)
-    assert hit1 >= 0.72 and hit3 >= 0.86
+    assert hit1 >= 0.8 and hit3 >= 0.9  # 0.789 / 0.921 before the passage model
     assert declined <= 3 and answered <= 2  # 5 of 14 before the scope classifier
 
 
@@ -170,5 +170,5 @@ def test_fourth_blind_set_quality(settings):
     0.714, hit@3 0.857, 4 of 42 in-scope declined, 5 of 18 off-topic answered (1 with the
     scope classifier)."""
     hit1, hit3, declined, answered = _score(_rows(BLIND4), settings)
-    assert hit1 >= 0.65 and hit3 >= 0.8
+    assert hit1 >= 0.7 and hit3 >= 0.83
     assert declined <= 6 and answered <= 3
