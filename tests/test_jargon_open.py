@@ -275,3 +275,41 @@ def test_a_phrase_head_repeated_without_the_keeps_its_it_sense():
 ])
 def test_lock_and_client_in_their_everyday_sense(text):
     assert found(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "If it asks again, call us on 4400 and quote INC0095512.",
+    "Your ticket number is REQ-12345.",
+    "Please give reference PO-4471 on the invoice.",
+])
+def test_a_number_the_reader_is_asked_to_quote_is_no_jargon(text):
+    assert found(text) == []
+
+
+def test_a_ticket_number_given_without_asking_to_quote_it_is_still_reported():
+    assert ("INC0012345", "ticket number") in found("See INC0012345 for the details.")
+
+
+def test_a_clause_after_the_phrase_head_explains_the_term():
+    explained = ("After go-live there will be a four-week hypercare period, meaning a "
+                 "dedicated support team will sit on each site to fix problems.")
+    assert "hypercare" not in [t for t, _ in found(explained)]
+    assert "hypercare" in [t for t, _ in found("The hypercare period starts on Monday.")]
+    # brackets after the head explain the head, not the term before it
+    assert "BOM" in [t for t, _ in found(
+        "Two parts had circular BOM references (each listed the other as a component).")]
+
+
+@pytest.mark.parametrize("text", [
+    "Contractors will be repairing the firewall between the kitchen and the loading bay.",
+    "Unlock it with your fingerprint or PIN.",
+    "Your phone is on iOS 15 and needs an update.",
+])
+def test_everyday_things_that_look_technical(text):
+    assert found(text) == []
+
+
+def test_finance_knows_its_own_cutover():
+    text = "Finance cutover plan: the ledger closes for posting at 17:00 on 28 March."
+    assert "cutover" in [t for t, _ in found(text, audience="general")]
+    assert "cutover" not in [t for t, _ in found(text, audience="finance")]

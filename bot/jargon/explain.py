@@ -38,6 +38,10 @@ DOES_RE = re.compile(r"\s+(?:(?!was\b|has\b|does\b)[a-z]+s|lets|keeps|makes)\s+"
                      r"(?:the|your|our|a|an|every|all|you)\b")
 THIS_IS_A_RE = re.compile(r"(?:this|that|it|these|they)\s+(?:is|are|means)\s+an?\s",
                           re.IGNORECASE)
+# one plain lower-case noun after the term, the head of its phrase, then a clause that
+# says what the phrase means ("the hypercare period, meaning ..."); not brackets, which
+# often explain only the head ("circular BOM references (each listed the other ...)")
+HEAD_NOUN_RE = re.compile(r" [a-z]{3,15}(?=, (?P<marker>meaning|that is,|i\.e\.|in other words)\b)")
 ARTICLE_RE = re.compile(r"(?:the|a|an|our)\s+", re.IGNORECASE)
 GLOSS_NOT_START = ("see ", "e.g", "i.e", "for example", "optional", "if ", "or ", "and ")
 MAX_LOOKBACK = 40
@@ -62,6 +66,32 @@ def explanation(prose: str, start: int, end: int,
     sentence after the term's. The caller checks that the explaining words are plain: an
     explanation in jargon explains nothing."""
     term = prose[start:end]
+    glossed = _explained_after(prose, start, end)
+    if glossed is None and (head := HEAD_NOUN_RE.match(prose, end)):
+        # "the hypercare period, meaning ...": the clause follows the phrase's head noun
+        glossed = head.end(), _clause_end(prose, head.end() + len(head.group("marker")) + 2)
+    if glossed is not None:
+        return glossed
+    before = prose[max(0, start - MAX_LOOKBACK):start]
+    if ("call" in before or "known" in before) and NAMED_BEFORE_RE.search(before):
+        return start, start
+    if before.endswith("(") and ADDRESS_RE.fullmatch(term) and \
+            (named := NAMED_IN_BRACKETS_RE.search(before)):
+        return start - len(before) + named.start(1), start - len(before) + named.end(1)
+    if prose[end:end + 1] == "," and ", or" in before and PLAIN_FIRST_RE.search(before):
+        return start, start
+    following = next_sentence(start)
+    if following is not None:
+        sentence = prose[following[0]:following[1]]
+        # "This is a ..." speaks of what the last sentence ended on, not of all of it
+        last_words = len(prose[end:following[0]].split()) <= LAST_WORDS
+        if defines(sentence, term, this_is_a=last_words):
+            return following
+    return None
+
+
+def _explained_after(prose: str, start: int, end: int) -> tuple[int, int] | None:
+    """A gloss, apposition or clause right after prose[start:end]."""
     after = prose[end:end + 2].lstrip()[:1]
     if after == "(":
         gloss = GLOSS_AFTER_RE.match(prose, end)
@@ -76,21 +106,6 @@ def explanation(prose: str, start: int, end: int,
         clause = CLAUSE_AFTER_RE.match(prose, end)
         if clause:
             return end, _clause_end(prose, clause.end())
-    before = prose[max(0, start - MAX_LOOKBACK):start]
-    if ("call" in before or "known" in before) and NAMED_BEFORE_RE.search(before):
-        return start, start
-    if before.endswith("(") and ADDRESS_RE.fullmatch(term) and \
-            (named := NAMED_IN_BRACKETS_RE.search(before)):
-        return start - len(before) + named.start(1), start - len(before) + named.end(1)
-    if after == "," and ", or" in before and PLAIN_FIRST_RE.search(before):
-        return start, start
-    following = next_sentence(start)
-    if following is not None:
-        sentence = prose[following[0]:following[1]]
-        # "This is a ..." speaks of what the last sentence ended on, not of all of it
-        last_words = len(prose[end:following[0]].split()) <= LAST_WORDS
-        if defines(sentence, term, this_is_a=last_words):
-            return following
     return None
 
 

@@ -10,6 +10,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from bot.jargon.findings import Finding
+from bot.jargon.shapes import QUOTED_REFERENCE
 from bot.jargon.vocabulary import COMPONENT_NOUNS, IT_CUE_NOUNS, UNKNOWN_NAME_ZIPF, Vocabulary
 from bot.text import word_frequencies
 
@@ -95,7 +96,7 @@ def open_finding(tokens: Tokens, start: int, end: int, kind: str,
 # Shapes that are one thing however many words they hold: paths, addresses, code names.
 # They are taken before the lists, so "Caches" inside a path is not a term of its own.
 UNIT_SHAPES = frozenset(["file path", "web or server address", "program file", "code name",
-                         "network address", "server name"])
+                         "network address", "server name", QUOTED_REFERENCE])
 
 
 def shape_findings(tokens: Tokens, shapes: list[tuple[int, int, str]]) -> list[Finding]:
@@ -106,7 +107,8 @@ def shape_findings(tokens: Tokens, shapes: list[tuple[int, int, str]]) -> list[F
             continue
         for k in covered:
             tokens.used[k] = True
-        found.append(open_finding(tokens, start, end, kind))
+        if kind != QUOTED_REFERENCE:
+            found.append(open_finding(tokens, start, end, kind))
     return found
 
 

@@ -81,6 +81,9 @@ def find_shapes(prose: str) -> list[tuple[int, int, str]]:
             continue
         for kind, pattern in TOKEN_SHAPES:
             if pattern.fullmatch(token) and _plausible(kind, token, prose, start):
+                if kind == "ticket number" and TO_QUOTE_RE.search(prose, max(0, start - 30),
+                                                                  start):
+                    kind = QUOTED_REFERENCE
                 found.append((start, start + len(token), kind))
                 break
         else:
@@ -104,7 +107,19 @@ def _after_a_name(prose: str, start: int) -> bool:
     return before is not None and before.group(1).lower() not in PLACE_NAMES
 
 
+# "quote INC0095512", "your reference is REQ-1234": a number the reader is asked to give
+# back is what they need, not jargon to explain
+TO_QUOTE_RE = re.compile(r"\b(?:quote|quoting|reference|ref|ticket|case|number|no)\.?"
+                         r"(?:\s+(?:is|was|number|no\.?))?\s*[:#]?\s*$", re.IGNORECASE)
+
+
+EVERYDAY_CODE_NAMES = frozenset(["iOS"])  # shaped like a format's name, known from phones
+QUOTED_REFERENCE = "reference to quote"  # a shape that is no finding, and no other either
+
+
 def _plausible(kind: str, token: str, prose: str, start: int) -> bool:
+    if kind == "code name":
+        return token not in EVERYDAY_CODE_NAMES
     if kind == "server name":
         return not _ordinary(token)
     if kind == "version number":
