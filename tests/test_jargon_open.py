@@ -313,3 +313,21 @@ def test_finance_knows_its_own_cutover():
     text = "Finance cutover plan: the ledger closes for posting at 17:00 on 28 March."
     assert "cutover" in [t for t, _ in found(text, audience="general")]
     assert "cutover" not in [t for t, _ in found(text, audience="finance")]
+
+
+@pytest.mark.parametrize("text,verb", [
+    ("The on-call DBA promoted the secondary database after the cluster failover.", "promoted"),
+    ("We re-pointed the Power BI refreshes to the new SQL server overnight.", "re-pointed"),
+    ("The vendor bounced the load balancer twice to clear the hung sessions.", "bounced"),
+])
+def test_it_verbs_in_a_technical_sentence(text, verb):
+    assert (verb, "technical verb") in found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Anna was promoted to head of sales in March.",
+    "The council rolled back the parking charges after complaints.",
+    "Please flush the toilet and purge old files from your desk drawer.",
+])
+def test_the_same_verbs_in_their_everyday_sense(text):
+    assert [t for t, kind in found(text) if kind == "technical verb"] == []

@@ -42,6 +42,9 @@ KIND_TEXT = {
                      "'the Zoom app on your laptop'"),
     "technical word": ("A word of technical writing (it is far more common there than in "
                        "everyday English).", "say what it does for the reader in everyday words"),
+    "technical verb": ("A verb of IT work: it says what was done to a system in IT terms.",
+                       "say what happened for the reader, e.g. 'switched to the spare "
+                       "server' or 'undid the change'"),
     "technical phrase": ("A phrase of technical writing (far more common there than in "
                          "everyday English).", "say what it does for the reader in everyday words"),
 }
@@ -215,6 +218,30 @@ def component_findings(vocab: Vocabulary, tokens: Tokens) -> list[Finding]:
             for m in range(k, end + 1):
                 used[m] = True
             found.append(open_finding(tokens, spans[k][0], spans[end][1], "product part"))
+    return found
+
+
+def verb_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[Finding]:
+    """IT verbs ("promoted the secondary", "rolled back") in a sentence that is technical
+    already; elsewhere they keep their everyday sense."""
+    found: list[Finding] = []
+    if not busy or not vocab.verbs:
+        return found
+    low, used, sentence_of = tokens.low, tokens.used, tokens.sentence_of
+    openers = vocab.verb_openers
+    for k in [k for k, word in enumerate(low) if word in openers]:
+        if used[k] or sentence_of[k] not in busy:
+            continue
+        for size in (3, 2, 1):
+            words = tuple(low[k:k + size])
+            if len(words) == size and words in vocab.verbs and \
+                    not any(used[k:k + size]) and sentence_of[k + size - 1] == sentence_of[k]:
+                for m in range(k, k + size):
+                    used[m] = True
+                found.append(open_finding(tokens, tokens.spans[k][0],
+                                          tokens.spans[k + size - 1][1], "technical verb",
+                                          uncertain=True))
+                break
     return found
 
 

@@ -23,6 +23,7 @@ from bot.jargon.openscan import (
     leaning_findings,
     product_findings,
     shape_findings,
+    verb_findings,
     vocabulary_findings,
 )
 from bot.jargon.shapes import find_shapes
@@ -142,6 +143,7 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     findings += revived
     considered += dropped
     findings += leaning_findings(checker.vocabulary, tokens, busy)
+    findings += verb_findings(checker.vocabulary, tokens, busy)
     findings = _unexplained(_for_reader(findings, audience), tokens, definitions)
     findings = _outside_labels(findings, tokens.prose)
     findings = _without_back_references(findings, tokens.prose)

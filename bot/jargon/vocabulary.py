@@ -31,6 +31,8 @@ MIN_PHRASE_GAP = 0.3  # as the table's script keeps phrases
 UNIT_GAP = -0.3
 UNKNOWN_NAME_ZIPF = 2.6  # a capitalised word rarer than this in English is a name to explain
 VOCABULARY_FILE = "technical-vocabulary.tsv"
+VERBS_FILE = "it-verbs.txt"
+PARTICLES = frozenset(["back", "over", "up", "down", "out", "re", "de"])
 
 def _words(text: str) -> list[str]:
     return text.split()
@@ -68,7 +70,15 @@ class Vocabulary:
     units: frozenset[tuple[str, str]] = frozenset()  # pairs technical writing uses as one
     # a unit's second word, singular and plural -> the first words it forms a unit with
     unit_mods: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # IT verbs: each form as its words ("rolled", "back") -> the verb's base form
+    verbs: Mapping[tuple[str, ...], str] = field(default_factory=dict)
     _openers: frozenset[str] = frozenset()
+    _verb_openers: frozenset[str] = frozenset()
+
+    @property
+    def verb_openers(self) -> frozenset[str]:
+        """First words of the IT verbs' forms: the only places a verb can start."""
+        return self._verb_openers
 
     @property
     def phrase_openers(self) -> frozenset[str]:
@@ -131,9 +141,32 @@ def _by_head(units: set[tuple[str, str]]) -> dict[str, frozenset[str]]:
     return {head: frozenset(firsts) for head, firsts in mods.items()}
 
 
+def _verb_forms(words: list[str]) -> set[tuple[str, ...]]:
+    """Every inflection of a verb given as words: the verb word inflects, particles and
+    prefixes do not; a one-word verb only in its -ed and -ing forms."""
+    from bot.jargon.tokens import ing_forms, past_forms
+
+    verb = next(i for i, w in enumerate(words) if w not in PARTICLES)
+    base = words[verb]
+    forms = past_forms(base) | ing_forms(base)
+    if len(words) > 1:
+        forms |= {base, base + "s"}
+    return {tuple(words[:verb] + [form] + words[verb + 1:]) for form in forms}
+
+
+def _verbs(path: Path) -> dict[tuple[str, ...], str]:
+    verbs: dict[tuple[str, ...], str] = {}
+    for line in _words_file(path):
+        base, *irregular = [part.strip().lower() for part in line.split("|")]
+        forms = _verb_forms(base.split()) | {tuple(form.split()) for form in irregular}
+        verbs.update((form, base) for form in forms)
+    return verbs
+
+
 @cache
 def load_vocabulary(data_dir: Path) -> Vocabulary:
     rare, leaning, phrases, technical, strong, lean, units = _table(data_dir / VOCABULARY_FILE)
+    verbs = _verbs(data_dir / VERBS_FILE)
     everyday = frozenset(w.lower() for line in _words_file(data_dir / "everyday-it-words.txt")
                          for w in line.split())
     products = {tuple(name.lower().replace("-", " ").split())
@@ -150,4 +183,5 @@ def load_vocabulary(data_dir: Path) -> Vocabulary:
         lean={w: gap for w, gap in lean.items() if w not in known},
         units=frozenset(u for u in units if not set(u) & known),
         unit_mods=_by_head({u for u in units if not set(u) & known}),
+        verbs=verbs, _verb_openers=frozenset(form[0] for form in verbs),
         _openers=frozenset({a for a, _ in phrases} | (technical - known)))
