@@ -41,6 +41,8 @@ SETS = {
     "real-style 2": DATA / "questions_real2.jsonl",
     "real-style 5": DATA / "questions_real5.jsonl",
     "real-style 6": DATA / "questions_real6.jsonl",
+    "real-style 7": DATA / "questions_real7.jsonl",
+    "real-style 8": DATA / "questions_real8.jsonl",
     "paraphrased": DATA / "questions_paraphrased.jsonl",
     "blind (old)": DATA / "questions_blind.jsonl",
     "blind2 (old)": DATA / "questions_blind2.jsonl",

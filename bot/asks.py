@@ -31,6 +31,7 @@ class Ask:
     backstory: str  # everything else
     small_talk: str = ""  # "greeting", "thanks", "capabilities" or ""
     bare_follow_up: bool = False  # "why?", "an example?": meaningless without a thread
+    asks: tuple[str, ...] = ()  # the ask sentences one by one (several in a multi-ask post)
 
     @property
     def words(self) -> int:
@@ -112,4 +113,5 @@ def read_ask(text: str, knowledge_dir: Path) -> Ask:
     bare = 0 < len(tokens) <= BARE_FOLLOW_UP_WORDS and set(tokens) <= (
         follow_up_words(knowledge_dir) | {"that", "this", "it", "more", "a", "an", "the"})
     return Ask(text=text, focus=focus, backstory=backstory,
-               small_talk=small_talk_kind(text, knowledge_dir), bare_follow_up=bare)
+               small_talk=small_talk_kind(text, knowledge_dir), bare_follow_up=bare,
+               asks=tuple(asks))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -200,6 +200,19 @@ class Retriever:
 
         return learned
 
+    def _one_ask_covered(self, model: ScopeModel, query: _Query, said: list[np.ndarray],
+                         best: float) -> str:
+        """"Which module goes first? Also, is premium support worth it?": a post with
+        several asks is answered when one of them, judged alone, is covered."""
+        vectors = load_embedder().encode(list(query.ask.asks))
+        for text, vector in zip(query.ask.asks, vectors, strict=True):
+            one = replace(query.ask, focus=text)
+            if not model.is_vague(one) and not model.decline_reason(
+                    one, query.full, vector, said, best=best,
+                    learned=self.signals.scope_classifier):
+                return ""
+        return "off_topic"
+
     def _lexical_only(self, question: str, ask: Ask, lexical: LexicalResult,
                       k: int) -> SearchResult:
         hits = [_hit(h.row, h.score, h.score, 0.0,
@@ -220,6 +233,8 @@ class Retriever:
         best = max((h.semantic for h in result.hits), default=0.0)
         reason = model.decline_reason(query.ask, query.full, query.focus, said, best=best,
                                       learned=self.signals.scope_classifier)
+        if reason == "off_topic" and len(query.ask.asks) > 1:
+            reason = self._one_ask_covered(model, query, said, best)
         if reason or not result.hits:
             result.in_scope, result.decline_reason = False, reason or "no_match"
 

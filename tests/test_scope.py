@@ -67,3 +67,15 @@ def test_the_script_reproduces_the_shipped_classifier(tmp_path):
     made, shipped = (np.array(json.loads(p.read_text())["weights"]) for p in (out, SHIPPED))
     assert made.shape == shipped.shape == (385,)
     assert float(made @ shipped / np.linalg.norm(made) / np.linalg.norm(shipped)) > 0.999
+
+
+def test_a_post_with_several_asks_is_answered_when_one_is_covered(settings):
+    coach = Coach(settings)
+    one_covered = ("We're a contract manufacturer and the shop floor can't keep pace. Our CFO "
+                   "wants the new ERP to start with the finance module; production wants "
+                   "scheduling first. Which goes first, and how do I argue it? Also is the "
+                   "vendor's premium support tier worth paying for?")
+    assert coach.ask(one_covered).answered
+    none_covered = ("I'm moving from IT manager to a CIO role next year. What salary should I "
+                    "ask for in Ohio? Also is ITIL worth it, or should I do a PMP first?")
+    assert not coach.ask(none_covered).answered
