@@ -83,6 +83,7 @@ class Answer:
     # "answer", "decline", "small_talk", "needs_context" (a follow-up with no thread),
     # "nothing_more" (a follow-up with nothing left to show)
     kind: str = "answer"
+    not_covered: list[str] = field(default_factory=list)  # asks of the post left unanswered
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -96,6 +97,8 @@ class Answer:
         }
         if self.guard:
             data["guard"] = self.guard
+        if self.not_covered:
+            data["not_covered"] = self.not_covered
         return data
 
 
@@ -182,8 +185,11 @@ def quoted_answer(result: SearchResult, examples: list[str], *,
     if not citations:
         return nothing_more(result.question, examples)
     takeaway = citations[0].takeaway
+    lines += [f"The texts don't cover “{clip(squash(ask), 120)}”, so that part is left out."
+              for ask in result.not_covered]
     text = "\n".join(([takeaway] if takeaway else []) + lines)
-    return Answer(result.question, True, text, citations, takeaway=takeaway)
+    return Answer(result.question, True, text, citations, takeaway=takeaway,
+                  not_covered=list(result.not_covered))
 
 
 # --- when there is no answer ----------------------------------------------------------------

@@ -93,6 +93,7 @@ class SearchResult:
     hits: list[Hit]  # best first
     in_scope: bool = True
     decline_reason: str = ""  # "off_topic", "unrelated", "no_match"
+    not_covered: list[str] = field(default_factory=list)  # asks of the post left unanswered
 
     @property
     def confident(self) -> bool:
@@ -201,17 +202,22 @@ class Retriever:
         return learned
 
     def _one_ask_covered(self, model: ScopeModel, query: _Query, said: list[np.ndarray],
-                         best: float) -> str:
+                         best: float) -> tuple[str, list[str]]:
         """"Which module goes first? Also, is premium support worth it?": a post with
-        several asks is answered when one of them, judged alone, is covered."""
+        several asks is answered when one of them, judged alone, is covered. Returns the
+        decline reason ("" to answer) and the asks left unanswered."""
         vectors = load_embedder().encode(list(query.ask.asks))
+        covered, not_covered = False, []
         for text, vector in zip(query.ask.asks, vectors, strict=True):
             one = replace(query.ask, focus=text)
-            if not model.is_vague(one) and not model.decline_reason(
-                    one, query.full, vector, said, best=best,
-                    learned=self.signals.scope_classifier):
-                return ""
-        return "off_topic"
+            if model.is_vague(one):
+                continue
+            if model.decline_reason(one, query.full, vector, said, best=best,
+                                    learned=self.signals.scope_classifier):
+                not_covered.append(text)
+            else:
+                covered = True
+        return ("", not_covered) if covered else ("off_topic", [])
 
     def _lexical_only(self, question: str, ask: Ask, lexical: LexicalResult,
                       k: int) -> SearchResult:
@@ -234,7 +240,7 @@ class Retriever:
         reason = model.decline_reason(query.ask, query.full, query.focus, said, best=best,
                                       learned=self.signals.scope_classifier)
         if reason == "off_topic" and len(query.ask.asks) > 1:
-            reason = self._one_ask_covered(model, query, said, best)
+            reason, result.not_covered = self._one_ask_covered(model, query, said, best)
         if reason or not result.hits:
             result.in_scope, result.decline_reason = False, reason or "no_match"
 

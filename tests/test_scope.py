@@ -79,3 +79,16 @@ def test_a_post_with_several_asks_is_answered_when_one_is_covered(settings):
     none_covered = ("I'm moving from IT manager to a CIO role next year. What salary should I "
                     "ask for in Ohio? Also is ITIL worth it, or should I do a PMP first?")
     assert not coach.ask(none_covered).answered
+
+
+def test_the_answer_names_the_ask_it_leaves_out(settings):
+    post = ("Our CFO wants the new ERP to start with the finance module; production wants "
+            "scheduling first. Which goes first, and how do I argue it? Also is the vendor's "
+            "premium support tier worth paying for?")
+    answer = Coach(settings).ask(post)
+    assert answer.answered
+    assert answer.not_covered == ["Also is the vendor's premium support tier worth paying for?"]
+    assert "don't cover “Also is the vendor's premium support tier" in answer.answer
+    assert answer.to_json()["not_covered"] == answer.not_covered
+    single = Coach(settings).ask("How do I get department heads involved in choosing the ERP?")
+    assert "not_covered" not in single.to_json()
