@@ -331,3 +331,21 @@ def test_it_verbs_in_a_technical_sentence(text, verb):
 ])
 def test_the_same_verbs_in_their_everyday_sense(text):
     assert [t for t, kind in found(text) if kind == "technical verb"] == []
+
+
+@pytest.mark.parametrize("text,term", [
+    ("We moved the PACS archive (where X-rays and scans are stored) to a new platform.", "PACS"),
+    ("Pages are now served through a CDN, which in plain English means they come from a "
+     "server close to you.", "CDN"),
+    ("Every laptop will have BitLocker turned on. BitLocker scrambles everything stored on "
+     "the laptop so nobody else can read it.", "BitLocker"),
+])
+def test_more_ways_writers_explain_a_term(text, term):
+    assert term not in [t for t, _ in found(text)]
+    assert term in [t for t, _ in found(text.split(" (")[0].split(",")[0].split(". ")[0] + ".")]
+
+
+def test_operations_know_the_hmi():
+    text = "Operators cannot start new jobs on the HMI until the MES interface is back."
+    assert "HMI" in [t for t, _ in found(text, audience="general")]
+    assert "HMI" not in [t for t, _ in found(text, audience="operations")]

@@ -35,13 +35,20 @@ DEFINES_RE = re.compile(r"\s*(?:(?:this|that|it|these|they)\s+(?:is|are|means)|"
                         re.IGNORECASE)
 # "BitLocker scrambles the contents of the drive so that ...": says what it does
 DOES_RE = re.compile(r"\s+(?:(?!was\b|has\b|does\b)[a-z]+s|lets|keeps|makes)\s+"
-                     r"(?:the|your|our|a|an|every|all|you)\b")
+                     r"(?:the|your|our|a|an|every|all|you|everything|everyone|anything|"
+                     r"each|what|who|how)\b")
 THIS_IS_A_RE = re.compile(r"(?:this|that|it|these|they)\s+(?:is|are|means)\s+an?\s",
                           re.IGNORECASE)
 # one plain lower-case noun after the term, the head of its phrase, then a clause that
 # says what the phrase means ("the hypercare period, meaning ..."); not brackets, which
 # often explain only the head ("circular BOM references (each listed the other ...)")
 HEAD_NOUN_RE = re.compile(r" [a-z]{3,15}(?=, (?P<marker>meaning|that is,|i\.e\.|in other words)\b)")
+HEAD_GLOSS_RE = re.compile(
+    r" [a-z]{3,15} \((?P<gloss>(?:where|which|that|who|used) [^()\n]{3,200})\)")
+PLAIN_WORDS_RE = re.compile(
+    r"\s*[,\u2013\u2014-]?\s*(?:which|that|this|or)\s+in\s+(?:plain|simple|everyday)\s+"
+    r"(?:english|words|terms)\s*,?\s+(?:means|is)\b", re.IGNORECASE)
+PLAIN_WORDS_REACH = 60  # characters after the term
 ARTICLE_RE = re.compile(r"(?:the|a|an|our)\s+", re.IGNORECASE)
 GLOSS_NOT_START = ("see ", "e.g", "i.e", "for example", "optional", "if ", "or ", "and ")
 MAX_LOOKBACK = 40
@@ -70,6 +77,15 @@ def explanation(prose: str, start: int, end: int,
     if glossed is None and (head := HEAD_NOUN_RE.match(prose, end)):
         # "the hypercare period, meaning ...": the clause follows the phrase's head noun
         glossed = head.end(), _clause_end(prose, head.end() + len(head.group("marker")) + 2)
+    if glossed is None and (head := HEAD_GLOSS_RE.match(prose, end)):
+        # "the PACS archive (where X-rays and scans are stored)": a relative clause in
+        # brackets after the head says what the whole phrase is
+        glossed = head.start("gloss"), head.end("gloss")
+    plain = None if glossed else PLAIN_WORDS_RE.search(prose, end, end + PLAIN_WORDS_REACH)
+    if plain and not CLAUSE_STOP_RE.search(prose, end, plain.start()):
+        # "... served through a CDN, which in plain English means ...": the writer
+        # translates the clause before it, the terms in it included
+        return plain.start(), _clause_end(prose, plain.end())
     if glossed is not None:
         return glossed
     before = prose[max(0, start - MAX_LOOKBACK):start]
