@@ -55,3 +55,22 @@ def test_a_small_index_is_scanned_exactly():
     query = vectors.passage[17]
     assert 17 in vectors.nearest_passages(query, 1).tolist()
     assert sorted(vectors.nearest_passages(query, 500).tolist()) == list(range(100))
+
+
+def test_the_shortlist_cut_keeps_the_smallest_distances():
+    """The counting cut-off returns exactly `keep` rows, and their distances are the
+    `keep` smallest (as argpartition would give, ties aside)."""
+    import numpy as np
+
+    from bot.knowledge.vectors import _smallest
+
+    rng = np.random.default_rng(7)
+    skewed = np.concatenate([rng.binomial(384, 0.3, 5_000), rng.binomial(384, 0.5, 50_000)])
+    for distance in (skewed.astype(np.uint16), np.zeros(100, np.uint16)):
+        for keep in (1, 37, 960, len(distance) - 1):
+            if keep >= len(distance):
+                continue
+            rows = _smallest(distance, keep)
+            assert len(rows) == keep == len(set(rows.tolist()))
+            expected = np.sort(distance)[:keep]
+            assert (np.sort(distance[rows]) == expected).all()

@@ -64,7 +64,7 @@ class Vectors:
             return _top(self.passage @ query, n)
         keep = min(rows - 1, max(n, n * RESCORE_FACTOR))
         distance = _hamming(self.passage_bits, sign_bits(query))
-        shortlist = np.argpartition(distance, keep)[:keep]
+        shortlist = _smallest(distance, keep)
         return shortlist[_top(self.passage[shortlist] @ query, n)]
 
     def passage_similarity(self, passage_ids: np.ndarray, query: np.ndarray) -> np.ndarray:
@@ -92,6 +92,17 @@ def _top(similarity: np.ndarray, n: int) -> np.ndarray:
     if n >= len(similarity):
         return np.arange(len(similarity))
     return np.argpartition(-similarity, n)[:n]
+
+
+def _smallest(distance: np.ndarray, keep: int) -> np.ndarray:
+    """Row numbers of `keep` smallest distances (small integers): a count of each
+    distance finds the cut-off, several times faster than argpartition over many rows.
+    Ties at the cut-off go to the lower row numbers."""
+    counts = np.cumsum(np.bincount(distance))
+    cutoff = int(np.searchsorted(counts, keep))  # the distance where `keep` is reached
+    below = np.flatnonzero(distance < cutoff)
+    at = np.flatnonzero(distance == cutoff)[: keep - len(below)]
+    return np.concatenate([below, at])
 
 
 def sign_bits(matrix: np.ndarray) -> np.ndarray:
