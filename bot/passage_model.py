@@ -69,9 +69,10 @@ _models: dict[tuple[Path, str], PassageModel | None] = {}
 _lock = threading.Lock()
 
 
-def passage_model(index: KnowledgeIndex) -> PassageModel | None:
-    """The index's passage model, loaded once per knowledge folder and process."""
-    key = (index.knowledge_dir, index.model_name())
+def passage_model(index: KnowledgeIndex, model: str) -> PassageModel | None:
+    """The passage model for the index's texts and embedding `model` (the one its vectors
+    come from), loaded once per knowledge folder and process."""
+    key = (index.knowledge_dir, model)
     with _lock:
         if key not in _models:
             texts = [p.name for p in source_files(index.knowledge_dir)]

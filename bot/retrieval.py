@@ -173,7 +173,7 @@ class Retriever:
             (W_TAKEAWAY, vectors.takeaway_similarity(ids, query.focus)),
             (W_QUESTION, vectors.question_similarity(ids, query.full)
              if self.signals.questions else no_questions)]
-        learned = self._learned(query)
+        learned = self._learned(query, vectors.model)
         hits = []
         for n, (pid, row) in enumerate(rows.items()):
             if not row["quotable"]:
@@ -188,9 +188,10 @@ class Retriever:
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits
 
-    def _learned(self, query: _Query) -> Callable[[dict], float]:
+    def _learned(self, query: _Query, embedding_model: str) -> Callable[[dict], float]:
         """The passage model's weighted score per passage row (0 without a model)."""
-        model = passage_model(self.index) if self.signals.passage_model else None
+        model = passage_model(self.index, embedding_model) if self.signals.passage_model \
+            else None
         if model is None:
             return lambda row: 0.0
         scores = model.scores(query.full, query.focus)

@@ -17,8 +17,6 @@ the retriever without the model.
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -28,7 +26,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.answer import example_questions, quoted_answer  # noqa: E402
+from bench.bench_answers import _norm, load_set, ours, score  # noqa: E402
 from bot.asks import read_ask  # noqa: E402
 from bot.config import DEFAULT_KNOWLEDGE_DIR  # noqa: E402
 from bot.embedding import load_embedder  # noqa: E402
@@ -37,20 +35,10 @@ from bot.knowledge.index import source_files  # noqa: E402
 from bot.knowledge.takeaways import QUESTIONS, load_questions, rows_for  # noqa: E402
 from bot.learned import write_learned  # noqa: E402
 from bot.passage_model import MODEL_FILE, PassageModel, passage_key  # noqa: E402
-from bot.retrieval import Retriever  # noqa: E402
 
 RIDGE = 1.0  # chosen with W_LEARNED leaving one real-style set out at a time
 SETS = sorted((REPO / "tests" / "data").glob("questions_real*.jsonl"))
 DEV = REPO.parent / "shared" / "eval" / "questions_dev.jsonl"
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.lower().replace("\u2019", "'")).strip()
-
-
-def _rows(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
 
 
 def fit(vectors: np.ndarray, about: np.ndarray) -> np.ndarray:
@@ -83,7 +71,7 @@ class Examples:
     def labelled(self, path: Path) -> tuple[np.ndarray, np.ndarray]:
         """Whole posts and ask sentences of the in-scope questions, about their gold passages."""
         posts, about = [], []
-        for row in _rows(path):
+        for row in load_set(path):
             if row.get("abstain"):
                 continue
             gold = [_norm(g) for g in row["gold"]]
@@ -108,21 +96,17 @@ def train(base: tuple[np.ndarray, np.ndarray], sets: dict, leave_out: str = "") 
 
 
 def hits(index: KnowledgeIndex, path: Path, model: PassageModel | None) -> str:
+    """hit@1 and hit@3 of the retriever on `path`, scored as bench/bench_answers.py does,
+    with `model` (None: none) in place of the shipped passage model."""
     import bot.passage_model as module
 
     key = (index.knowledge_dir, index.model_name())
     module._models[key] = model
-    retriever, examples = Retriever(index), example_questions(index.knowledge_dir)
-    rows = [r for r in _rows(path) if not r.get("abstain")]
-    at1 = at3 = 0
-    for row in rows:
-        answer = quoted_answer(retriever.search(row["question"]), examples)
-        gold = [_norm(g) for g in row["gold"]]
-        ranks = [n for n, c in enumerate(answer.citations) if any(g in _norm(c.text) for g in gold)]
-        at1 += answer.answered and bool(ranks) and ranks[0] == 0
-        at3 += answer.answered and bool(ranks)
-    del module._models[key]
-    return f"hit@1 {at1 / len(rows):.3f}, hit@3 {at3 / len(rows):.3f}"
+    try:
+        result = score(ours(index), load_set(path))
+    finally:
+        del module._models[key]
+    return f"hit@1 {result.hit1:.3f}, hit@3 {result.hit3:.3f}"
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -20,7 +20,6 @@ not use it (bot/scope.py).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -29,6 +28,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.bench_answers import load_set  # noqa: E402
 from bot.asks import read_ask  # noqa: E402
 from bot.config import DEFAULT_KNOWLEDGE_DIR  # noqa: E402
 from bot.embedding import load_embedder  # noqa: E402
@@ -57,8 +57,7 @@ def labelled_sets(embed) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
     """Per set: (vectors of the ask sentences, of the whole posts, answered?)."""
     out = {}
     for path in SETS:
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-                if line.strip()]
+        rows = load_set(path)
         asks = [read_ask(r["question"], DEFAULT_KNOWLEDGE_DIR) for r in rows]
         answered = np.array([not r.get("abstain") for r in rows])
         out[path.stem] = (embed([a.focus for a in asks]), embed([a.text for a in asks]), answered)

@@ -138,6 +138,16 @@ def _score(drafts=DRAFTS):
     return recall, precision, ok_hits, notes
 
 
+def _labelled_drafts(name: str) -> list[tuple[str, str, list, list, list]]:
+    """(tag, text, flag, either, ok) of each draft of tests/data/`name`."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / name
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [(r["tag"], r["text"], r["flag"], r["either"], r["ok"]) for r in rows]
+
+
 def test_own_labelled_drafts_meet_the_quality_bar():
     recall, precision, ok_hits, notes = _score()
     assert recall >= 0.95, notes
@@ -155,12 +165,7 @@ def test_blind_drafts_meet_a_quality_bar():
     """Drafts written by someone who saw only the eval README and the dev set, never the
     lists or the code (tests/data/drafts_blind.jsonl). Some of their misses became list
     entries, so this is no longer fully blind: the bar is below the dev set's."""
-    import json
-    from pathlib import Path
-
-    path = Path(__file__).parent / "data" / "drafts_blind.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    drafts = [(r["tag"], r["text"], r["flag"], r["either"], r["ok"]) for r in rows]
+    drafts = _labelled_drafts("drafts_blind.jsonl")
     recall, precision, ok_hits, notes = _score(drafts)
     assert recall >= 0.88, notes
     assert precision >= 0.93, notes
@@ -172,12 +177,7 @@ def test_real_style_drafts_meet_a_quality_bar():
     postmortems, change notices, ERP cutover notes, helpdesk replies) with non-IT controls
     (tests/data/drafts_real.jsonl). A floor under today's figures, to catch regressions;
     the issue's targets (recall 0.9, precision 0.95) are not met yet: see docs/jargon.md."""
-    import json
-    from pathlib import Path
-
-    path = Path(__file__).parent / "data" / "drafts_real.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    drafts = [(r["tag"], r["text"], r["flag"], r["either"], r["ok"]) for r in rows]
+    drafts = _labelled_drafts("drafts_real.jsonl")
     recall, precision, ok_hits, notes = _score(drafts)
     assert recall >= 0.74, notes
     assert precision >= 0.94, notes
@@ -191,12 +191,7 @@ def test_fifth_real_style_set_stays_above_its_first_run():
     labelled exhaustively. First run, every draft checked for general readers: recall
     0.569, precision 0.894, 17 must-not-flag terms hit. A floor under that, to catch
     regressions; it shows how far the check is from the issue's targets on new writing."""
-    import json
-    from pathlib import Path
-
-    path = Path(__file__).parent / "data" / "drafts_real5.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    drafts = [(r["tag"], r["text"], r["flag"], r["either"], r["ok"]) for r in rows]
+    drafts = _labelled_drafts("drafts_real5.jsonl")
     recall, precision, ok_hits, notes = _score(drafts)
     assert recall >= 0.54, notes
     assert precision >= 0.87, notes
@@ -210,12 +205,7 @@ def test_sixth_real_style_set_stays_above_its_first_run():
     means", a next sentence saying what a product does to everything). First run, every
     draft checked for general readers: recall 0.696, precision 0.851, 24 must-not-flag
     terms hit (the code at the start of that session: 0.696, 0.835, 28)."""
-    import json
-    from pathlib import Path
-
-    path = Path(__file__).parent / "data" / "drafts_real6.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    drafts = [(r["tag"], r["text"], r["flag"], r["either"], r["ok"]) for r in rows]
+    drafts = _labelled_drafts("drafts_real6.jsonl")
     recall, precision, ok_hits, notes = _score(drafts)
     assert recall >= 0.67, notes
     assert precision >= 0.83, notes

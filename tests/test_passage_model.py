@@ -29,7 +29,7 @@ def _index(db_path: Path, knowledge: Path = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeI
 
 def test_every_quotable_passage_of_the_built_in_texts_has_a_column(db_path):
     index = _index(db_path)
-    model = passage_model(index)
+    model = passage_model(index, index.model_name())
     assert model is not None
     rows = index.conn.execute("SELECT source, locator, text FROM passages WHERE quotable")
     columns = [model.column({"source": s, "locator": loc, "text": t}) for s, loc, t in rows]
@@ -45,7 +45,7 @@ def test_an_edited_passage_loses_its_column_not_to_another(kb_dir, db_path):
     text.write_text(body.replace(first, "3. When you succeed, please remember that this was the "
                                         "success"), encoding="utf-8")
     index = _index(db_path, kb_dir)
-    model = passage_model(index)
+    model = passage_model(index, index.model_name())
     assert model is not None
     rows = index.conn.execute("SELECT source, locator, text FROM passages WHERE quotable")
     columns = [model.column({"source": s, "locator": loc, "text": t}) for s, loc, t in rows]
