@@ -127,6 +127,16 @@ def related_groups(knowledge_dir: Path) -> tuple[tuple[tuple[str, ...], ...], ..
     return tuple(groups)
 
 
+@lru_cache(maxsize=4)
+def _groups_by_stem(knowledge_dir: Path) -> dict[str, list[tuple[tuple[str, ...], ...]]]:
+    """Each stem's related-term groups (those with a member using it)."""
+    by_stem: dict[str, list[tuple[tuple[str, ...], ...]]] = {}
+    for group in related_groups(knowledge_dir):
+        for s in dict.fromkeys(s for member in group for s in member):
+            by_stem.setdefault(s, []).append(group)
+    return by_stem
+
+
 def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
     n = len(phrase)
     return any(tuple(seq[i:i + n]) == phrase for i in range(len(seq) - n + 1))
@@ -142,11 +152,11 @@ def concepts_of(question: str, knowledge_dir: Path) -> list[Concept]:
             continue
         q.append(s)
         spec[s] = min(spec.get(s, 1.0), specificity(w, knowledge_dir))
-    groups = related_groups(knowledge_dir)
+    groups = _groups_by_stem(knowledge_dir)
     concepts = []
     for s in dict.fromkeys(q):
         alternatives: set[tuple[str, ...]] = set()
-        for group in groups:
+        for group in groups.get(s, ()):
             if any(s in member and _contains(q, member) for member in group):
                 alternatives.update(m for m in group if s not in m)
         concepts.append(Concept(s, tuple(sorted(alternatives)), spec[s]))
@@ -268,13 +278,12 @@ def _idf(doc_freq: int, n: int) -> float:
 
 def _match(c: Concept, tf: Counter) -> tuple[int, float]:
     """How often, and how strongly (1 own word, RELATED_WEIGHT a related one), c appears."""
-    if tf.get(c.stem):
-        return tf[c.stem], 1.0
-    best = 0
-    for alt in c.related:
-        if len(alt) == 1:
-            best = max(best, tf.get(alt[0], 0))
-        elif all(tf.get(s) for s in alt):
+    own = tf.get(c.stem)
+    if own:
+        return own, 1.0
+    best = max((tf[s] for s in c.single if s in tf), default=0)
+    for alt in c.multi:
+        if all(s in tf for s in alt):
             best = max(best, min(tf[s] for s in alt))
     return (best, RELATED_WEIGHT) if best else (0, 0.0)
 
