@@ -43,6 +43,7 @@ SETS = {
     "real-style 6": DATA / "questions_real6.jsonl",
     "real-style 7": DATA / "questions_real7.jsonl",
     "real-style 8": DATA / "questions_real8.jsonl",
+    "real-style 9": DATA / "questions_real9.jsonl",
     "paraphrased": DATA / "questions_paraphrased.jsonl",
     "blind (old)": DATA / "questions_blind.jsonl",
     "blind2 (old)": DATA / "questions_blind2.jsonl",

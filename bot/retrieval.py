@@ -15,8 +15,8 @@ Two signals, fused (bench/bench_answers.py measures what each adds):
 Scope is decided by what is asked, not by how many of the texts' words a post uses: the
 ask is declined when it is nearer to an ask the texts do not answer (pay, certifications,
 vendor choice, ...: `knowledge/retrieval/out-of-scope.tsv`) than to anything the texts
-say, or when nothing in the texts is near the post at all. Without an embedding model the
-lexical coverage rule decides, as before.
+say or to a question their passages answer, or when nothing in the texts is near the post
+at all. Without an embedding model the lexical coverage rule decides, as before.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from bot.embedding import EmbeddingUnavailable, load_embedder
 from bot.knowledge import KnowledgeIndex, Vectors
 from bot.lexical import Concept, LexicalHit, LexicalResult, LexicalSearch, LexicalSignals
 from bot.passage_model import passage_model
-from bot.scope import ScopeModel, scope_model
+from bot.scope import Said, ScopeModel, scope_model
 from bot.text import squash
 
 CANDIDATES = 60
@@ -130,10 +130,18 @@ class Retriever:
             _judge_quotable(hit)
         result = SearchResult(question, ask, lexical.concepts, hits)
         if self.signals.scope:
-            said = [vectors.takeaway, *(sentence_vectors[h.passage_id] for h in result.hits
-                                        if h.passage_id in sentence_vectors)]
-            self._decide_scope(result, query, said)
+            self._decide_scope(result, query, self._said(vectors, sentence_vectors, hits))
         return result
+
+    def _said(self, vectors: Vectors, sentence_vectors: dict[int, np.ndarray],
+              hits: list[Hit]) -> Said:
+        """What the texts say and answer near this question: the takeaways, the questions
+        the passages answer (ask against ask, as the unanswered side is), and the best
+        passages' sentences."""
+        answered = vectors.question if self.signals.questions else vectors.question[:0]
+        statements = [vectors.takeaway, *(sentence_vectors[h.passage_id] for h in hits
+                                          if h.passage_id in sentence_vectors)]
+        return Said(statements, answered)
 
     # --- embedding --------------------------------------------------------------------
 
@@ -202,7 +210,7 @@ class Retriever:
 
         return learned
 
-    def _one_ask_covered(self, model: ScopeModel, query: _Query, said: list[np.ndarray],
+    def _one_ask_covered(self, model: ScopeModel, query: _Query, said: Said,
                          best: float) -> tuple[str, list[str]]:
         """"Which module goes first? Also, is premium support worth it?": a post with
         several asks is answered when one of them, judged alone, is covered. Returns the
@@ -234,8 +242,8 @@ class Retriever:
     # --- scope ------------------------------------------------------------------------
 
     def _decide_scope(self, result: SearchResult, query: _Query,
-                      said: list[np.ndarray]) -> None:
-        """`said`: what the texts say near this question (takeaways, the hits' sentences)."""
+                      said: Said) -> None:
+        """`said`: what the texts say and answer near this question (`_said`)."""
         model: ScopeModel = scope_model(self.index)
         best = max((h.semantic for h in result.hits), default=0.0)
         reason = model.decline_reason(query.ask, query.full, query.focus, said, best=best,

@@ -146,8 +146,8 @@ REAL6 = Path(__file__).resolve().parent / "data" / "questions_real6.jsonl"
 def test_real_style_set_quality(settings):
     """Questions in the style people post (tuned on: a guard against regressions)."""
     hit1, hit3, declined, answered = _score(_rows(REAL), settings)
-    assert hit1 >= 0.82 and hit3 >= 0.9
-    assert declined <= 4 and answered <= 3
+    assert hit1 >= 0.85 and hit3 >= 0.94
+    assert declined <= 2 and answered <= 2
 
 
 def test_fifth_real_style_set_quality(settings):
@@ -171,12 +171,14 @@ def test_sixth_real_style_set_quality(settings):
 @pytest.mark.parametrize("name,bars", [
     ("questions_real7.jsonl", (0.72, 0.85, 4, 3)),  # first run: 0.700 / 0.867, 6 / 4
     ("questions_real8.jsonl", (0.76, 0.88, 4, 2)),  # first run: 0.783 / 0.917, 3 / 4
+    ("questions_real9.jsonl", (0.78, 0.87, 3, 3)),  # first run: 0.800 / 0.900, 1 / 0
 ])
-def test_seventh_and_eighth_real_style_sets_quality(settings, name, bars):
-    """Written by two more helpers from the style brief alone (Reddit, advice letters,
-    Slack DMs, ERP leads; Spiceworks, LinkedIn, public sector, second-language writers,
-    staff about their boss), then used for training. First runs in the comments:
-    hit@1 / hit@3, in-scope declined / off-topic answered."""
+def test_seventh_to_ninth_real_style_sets_quality(settings, name, bars):
+    """Written by more helpers from the style brief alone (Reddit, advice letters, Slack
+    DMs, ERP leads; Spiceworks, LinkedIn, public sector, second-language writers, staff
+    about their boss; small manufacturers, hospitals and schools, consultants, a CEO, HR,
+    students, phone posts, long vents), then used for training. First runs in the
+    comments: hit@1 / hit@3, in-scope declined / off-topic answered."""
     hit1, hit3, declined, answered = _score(_rows(REAL6.parent / name), settings)
     assert hit1 >= bars[0] and hit3 >= bars[1]
     assert declined <= bars[2] and answered <= bars[3]

@@ -92,3 +92,16 @@ def test_the_answer_names_the_ask_it_leaves_out(settings):
     assert answer.to_json()["not_covered"] == answer.not_covered
     single = Coach(settings).ask("How do I get department heads involved in choosing the ERP?")
     assert "not_covered" not in single.to_json()
+
+
+def test_a_paraphrase_of_an_answered_question_is_answered(settings):
+    """"How much of the credit" reads like a pay question to the unanswered asks; the
+    questions the passages answer hold one it paraphrases, so it is answered. A far
+    answered question does not speak for an ask: the GDPR how-to stays declined."""
+    coach = Coach(settings)
+    credit = coach.ask("When my team pulls off a big project, how much of the credit should "
+                       "I be taking as their manager?")
+    assert credit.answered
+    assert "success of the team" in " ".join(c.text for c in credit.citations[:2])
+    assert not coach.ask("How does GDPR change the way my team stores users' personal "
+                         "data?").answered
