@@ -339,10 +339,46 @@ def test_the_same_verbs_in_their_everyday_sense(text):
      "server close to you.", "CDN"),
     ("Every laptop will have BitLocker turned on. BitLocker scrambles everything stored on "
      "the laptop so nobody else can read it.", "BitLocker"),
+    ("The blue screen asking for a long key is BitLocker, the disk encryption on your "
+     "laptop.", "BitLocker"),
+    ("Wards should use the BCA workstations (the read-only PCs with a red sticker) to see "
+     "medication records.", "BCA"),
 ])
 def test_more_ways_writers_explain_a_term(text, term):
     assert term not in [t for t, _ in found(text)]
     assert term in [t for t, _ in found(text.split(" (")[0].split(",")[0].split(". ")[0] + ".")]
+
+
+@pytest.mark.parametrize("explained,bare,term", [
+    ("From Monday the network name (SSID) changes to Leeds-Staff.",
+     "From Monday the SSID changes to Leeds-Staff.", "SSID"),
+    ("Personal devices (BYOD) will need to sign in once with a school account.",
+     "BYOD will need to sign in once with a school account.", "BYOD"),
+])
+def test_plain_words_given_first_explain_the_term_in_brackets(explained, bare, term):
+    assert term not in [t for t, _ in found(explained)]
+    assert term in [t for t, _ in found(bare)]
+
+
+@pytest.mark.parametrize("text,term", [
+    ("The desktops now run as Citrix virtual desktops (VDI) in the data centre.", "VDI"),
+    ("The payroll file transfer was delayed (INC0098812) by a failed job.", "INC0098812"),
+    ("We restarted the VPN, the firewall and the proxy.", "VPN"),
+])
+def test_jargon_or_a_code_in_brackets_or_a_list_is_no_explanation(text, term):
+    assert term in [t for t, _ in found(text)]
+
+
+def test_logging_in_is_signing_in():
+    busy = "With 18,000 students logging in at once, the database server ran out of memory."
+    assert "logging" not in [t for t, _ in found(busy)]
+    assert "Logging" in [t for t, _ in found("Logging on the database server filled the disk.")]
+
+
+def test_sales_know_their_deal_words():
+    text = "Quotes now flow from CPQ into the CRM with ACV and TCV filled in."
+    assert "CPQ" in [t for t, _ in found(text, audience="general")]
+    assert {"CPQ", "ACV", "TCV"}.isdisjoint(t for t, _ in found(text, audience="sales"))
 
 
 def test_operations_know_the_hmi():

@@ -210,3 +210,17 @@ def test_sixth_real_style_set_stays_above_its_first_run():
     assert recall >= 0.67, notes
     assert precision >= 0.83, notes
     assert ok_hits <= 27, notes
+
+
+def test_seventh_real_style_set_stays_above_its_first_run():
+    """70 drafts from hospitals, schools, warehouses, payroll, vendors' status pages and
+    offices, written by a helper from the style brief alone (tests/data/drafts_real7.jsonl);
+    its misses and must-not-flag hits were then looked at and led to general fixes (plain
+    words given before a term in brackets, an apposition to the clause's end, a gloss in
+    brackets opening with an article). First run, every draft checked for general
+    readers: recall 0.686, precision 0.871, 25 must-not-flag terms hit."""
+    drafts = _labelled_drafts("drafts_real7.jsonl")
+    recall, precision, ok_hits, notes = _score(drafts)
+    assert recall >= 0.66, notes
+    assert precision >= 0.87, notes
+    assert ok_hits <= 23, notes

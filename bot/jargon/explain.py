@@ -2,7 +2,8 @@
 
 An explanation is a gloss in brackets right after the term ("the cutover blackout period
 (the interval between ...)"), a clause or apposition after it ("X, which ...", "X, meaning
-...", "X, the phone app that ..."), a plain word given first ("move, or cut over, to"),
+...", "X, the phone app that ...", "X, the disk encryption on your laptop."), a plain word
+or phrase given first ("move, or cut over, to", "the network name (SSID)"),
 "known as X", for an address the plain noun it stands in brackets after ("a look-alike
 domain (rnicrosoft-online.com)"), or the next sentence defining it ("X is the ...", "This is the
 ...").
@@ -44,7 +45,15 @@ THIS_IS_A_RE = re.compile(r"(?:this|that|it|these|they)\s+(?:is|are|means)\s+an?
 # often explain only the head ("circular BOM references (each listed the other ...)")
 HEAD_NOUN_RE = re.compile(r" [a-z]{3,15}(?=, (?P<marker>meaning|that is,|i\.e\.|in other words)\b)")
 HEAD_GLOSS_RE = re.compile(
-    r" [a-z]{3,15} \((?P<gloss>(?:where|which|that|who|used) [^()\n]{3,200})\)")
+    r" [a-z]{3,15} \((?P<gloss>(?:where|which|that|who|used|the|an?) [^()\n]{3,200})\)")
+# "BitLocker, the disk encryption on your laptop.": an apposition to the clause's end
+APPOSITION_TO_END_RE = re.compile(
+    r"(?:,|\s+[-\u2013\u2014])\s+(?P<words>(?:the|a|an)\s+[^,.;:()\n]{2,60}?)"
+    r"(?=\s*(?:[.;:!?)\n]|$))", re.IGNORECASE)
+LIST_WORDS_RE = re.compile(r"\b(?:and|or|plus)\b")
+# "the network name (SSID)": the plain words first, the term alone in brackets after them
+PLAIN_BEFORE_RE = re.compile(r"(?:^|[\s(])(?P<words>[A-Za-z][a-z-]+ [a-z][a-z-]+"
+                             r"(?: [a-z][a-z-]+){0,2}) \($")
 PLAIN_WORDS_RE = re.compile(
     r"\s*[,\u2013\u2014-]?\s*(?:which|that|this|or)\s+in\s+(?:plain|simple|everyday)\s+"
     r"(?:english|words|terms)\s*,?\s+(?:means|is)\b", re.IGNORECASE)
@@ -96,6 +105,10 @@ def explanation(prose: str, start: int, end: int,
         return start - len(before) + named.start(1), start - len(before) + named.end(1)
     if prose[end:end + 1] == "," and ", or" in before and PLAIN_FIRST_RE.search(before):
         return start, start
+    if before.endswith("(") and prose[end:end + 1] == ")" and term.isalpha() and \
+            (plain := PLAIN_BEFORE_RE.search(before)):
+        offset = start - len(before)
+        return offset + plain.start("words"), offset + plain.end("words")
     following = next_sentence(start)
     if following is not None:
         sentence = prose[following[0]:following[1]]
@@ -118,6 +131,9 @@ def _explained_after(prose: str, start: int, end: int) -> tuple[int, int] | None
         apposition = APPOSITION_AFTER_RE.match(prose, end)
         if apposition:
             return end, _clause_end(prose, apposition.end())
+        to_end = APPOSITION_TO_END_RE.match(prose, end)
+        if to_end and not LIST_WORDS_RE.search(to_end.group("words")):
+            return end, to_end.end()
     if after in (",", "w", "m", "t", "i"):
         clause = CLAUSE_AFTER_RE.match(prose, end)
         if clause:

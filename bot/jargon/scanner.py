@@ -303,8 +303,11 @@ def _unexplained(findings: list[Finding], tokens: Tokens,
     for f, span in spans:
         key = keys[id(f)]
         head = _head_end(tokens, span)
-        if not any(span[0] <= g.start < head and keys[id(g)] != key and g.severity != "low"
-                   for g in findings):
+        # plain words given before the term must be plain through and through: "virtual
+        # desktops (VDI)" gives the term's own long form, itself jargon
+        given_before = span[1] <= f.start
+        if not any(g.start < head and span[0] < g.end and g.severity != "low" and
+                   (given_before or keys[id(g)] != key) for g in findings):
             explained.add(key)
     for d in definitions:  # an acronym whose long form is explained is explained too
         inside = [keys[id(f)] for f in findings if d.start <= f.start and f.end <= d.end]
