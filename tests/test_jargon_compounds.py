@@ -57,5 +57,29 @@ def test_everyday_compounds_are_not_reported(text):
     assert found(text) == []
 
 
+@pytest.mark.parametrize("text,term", [
+    ("After the VPN change, a lifecycle policy on the bucket moved the archives to cold "
+     "tiers.", "lifecycle policy"),
+    ("The indexing job stalled when the SFTP endpoint rejected the host key.",
+     "indexing job"),
+    ("The mailbox retention policy deleted old mail after the tenant migration.",
+     "retention policy"),
+    ("The web tier ran out of memory when the API gateway retried every request.",
+     "web tier"),
+])
+def test_policies_jobs_and_tiers_named_by_a_technical_modifier(text, term):
+    assert term in found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "The new expense policy starts in May and the travel policy stays as it is.",
+    "She starts her new part-time job on Monday in the print room.",
+    "The top tier of the car park is closed while the light switch is repaired.",
+    "Cold storage in the kitchen is full, and the meeting table is booked.",
+])
+def test_everyday_policies_jobs_and_tiers_are_not_reported(text):
+    assert found(text) == []
+
+
 def test_a_head_followed_by_its_object_is_a_verb():
     assert not [t for t in found("The SMTP relay queues them overnight.") if " " in t]
