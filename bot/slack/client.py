@@ -1,14 +1,16 @@
 """The Web API client every listener uses: each call takes from the workspace's budget
 (`bot.slack.budget`) before it goes out, and a 429 pauses that budget for everyone.
 
-Required calls wait for their token and are retried after a 429 (once Retry-After has
-passed); optional calls (inside `budget.optional_calls()`) go out only with a spare token
-and end at the first 429, which the caller treats as "stop streaming".
+Required calls wait for their token and are retried after each 429 (once Retry-After has
+passed), for up to RATE_LIMIT_PATIENCE seconds; optional calls (inside
+`budget.optional_calls()`) go out only with a spare token and end at the first 429, which
+the caller treats as "stop streaming".
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from slack_sdk import WebClient
@@ -22,7 +24,11 @@ from slack_sdk.http_retry.response import HttpResponse
 
 from bot.slack.budget import Budget, NoBudget, budget, optional_mode
 
-RATE_LIMIT_RETRIES = 3
+# A required call (an answer) is retried after each 429 for as long as this, as Slack asks:
+# two hosts serving one workspace each spend a whole budget (docs/slack.md), so the same
+# call may be told to wait several times running. The count is only a backstop.
+RATE_LIMIT_PATIENCE = 300.0
+RATE_LIMIT_RETRIES = 30
 DEFAULT_RETRY_AFTER = 5.0
 WEB_API_TIMEOUT = 15
 
@@ -49,10 +55,12 @@ class BudgetedRateLimitHandler(RetryHandler):
     required call once the budget gives it a token again; never retry an optional one."""
 
     def __init__(self, team: str, shared: Budget = budget,
-                 max_retry_count: int = RATE_LIMIT_RETRIES) -> None:
+                 max_retry_count: int = RATE_LIMIT_RETRIES,
+                 patience: float = RATE_LIMIT_PATIENCE) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self.team = team
         self.budget = shared
+        self.patience = patience
 
     def can_retry(self, *, state: RetryState, request: HttpRequest,
                   response: HttpResponse | None = None,
@@ -64,7 +72,17 @@ class BudgetedRateLimitHandler(RetryHandler):
         self.budget.pause(self.team, method, seconds)
         log.warning("Slack rate-limited %s for workspace %s; pausing it %.0f s",
                     method, self.team or "-", seconds)
-        return not optional_mode() and state.current_attempt < self.max_retry_count
+        if optional_mode() or state.current_attempt >= self.max_retry_count:
+            return False
+        return self._waited(state) + seconds <= self.patience
+
+    @staticmethod
+    def _waited(state: RetryState) -> float:
+        """Seconds since this call's first 429."""
+        if state.custom_values is None:
+            state.custom_values = {}
+        first = state.custom_values.setdefault("first_rate_limit", time.monotonic())
+        return time.monotonic() - first
 
     def _can_retry(self, **kwargs: Any) -> bool:  # can_retry above decides
         return False

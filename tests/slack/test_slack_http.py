@@ -279,6 +279,19 @@ def test_a_rate_limited_call_is_retried_after_retry_after(slack_app):
     assert "ERP" in fake.wait_for_answer(channel)[0].params["text"]
 
 
+def test_a_call_rate_limited_again_and_again_is_retried_until_slack_lets_it_through(slack_app):
+    """Two hosts serving one workspace each spend a whole budget, so Slack may answer the
+    same call with a 429 several times running. An answer is still an answer: it waits as
+    long as Slack asks, within a patience of minutes, and is posted; no apology."""
+    fake, channel = slack_app.fake, unique("D")
+    fake.rate_limit("chat.postMessage", retry_after=1, times=5,
+                    when=lambda p: p.get("channel") == channel)
+    slack_app.event(dm_event(channel, unique("U"), QUESTION))
+    posts = fake.wait_for("chat.postMessage", in_channel(channel), count=6, timeout=30)
+    assert [p.error for p in posts[:6]] == ["ratelimited"] * 5 + [None]
+    assert "ERP" in fake.wait_for_answer(channel)[0].params["text"]
+
+
 def test_a_server_error_from_the_web_api_is_retried(slack_app):
     fake, channel = slack_app.fake, unique("D")
     fake.fail("chat.postMessage", status=500, error="fatal_error",
