@@ -22,6 +22,7 @@ from bot.errors import CioCoachError
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+TEAM_TERMS_TABLE = "jargon_team_terms"  # bot.storage.schema's table, named once here
 
 
 class DatabaseUnavailable(CioCoachError):
@@ -130,3 +131,25 @@ class PerThread:
         self._local.conn = None
         if conn is not None:
             conn.close()
+
+
+def sqlite_has_team_terms(path: Path, team_id: str) -> bool:
+    """Does the SQLite file at `path` hold terms of `team_id`? A read-only look with the
+    standard library, so `check` imports SQLAlchemy (about 180 ms) only when there are
+    terms to load. True when the file cannot be read: the storage layer then says why."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error:
+        return True
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        known = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                             (TEAM_TERMS_TABLE,)).fetchone()
+        return known is not None and conn.execute(
+            f"SELECT 1 FROM {TEAM_TERMS_TABLE} WHERE team_id = ? LIMIT 1",
+            (team_id,)).fetchone() is not None
+    except sqlite3.Error:
+        return True
+    finally:
+        conn.close()

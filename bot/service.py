@@ -38,7 +38,7 @@ from bot.answer import (
 )
 from bot.asks import read_ask
 from bot.config import Settings
-from bot.db import PerThread, connect_sqlite
+from bot.db import PerThread, connect_sqlite, sqlite_has_team_terms
 from bot.health import Check
 from bot.jargon import Checker, Finding, Report, check, default_checker
 from bot.jargon.audiences import AUDIENCES, AudienceError, load_audiences
@@ -150,7 +150,7 @@ class Coach:
         """The knowledge folder's lists plus the team's own terms; the lists alone (and a
         warning in the log) when the team's terms cannot be read."""
         lists = self.settings.knowledge_dir
-        if not self._shared_state_exists():
+        if not self._may_hold_team_terms(team_id):
             return default_checker(lists)
         try:
             return self.storage().team_terms.checker(team_id, lists)
@@ -233,10 +233,13 @@ class Coach:
             return Reader(choice.workspace, "workspace")
         return Reader(None, "guess")
 
-    def _shared_state_exists(self) -> bool:
-        """Team terms can only exist in a database that exists: the CLI must not create
-        one just to find it empty."""
-        return bool(self.settings.database_url) or self.settings.db_path.is_file()
+    def _may_hold_team_terms(self, team_id: str) -> bool:
+        """Team terms can only exist in a database that exists (the CLI must not create
+        one just to find it empty) and, in a SQLite file, only where a row says so."""
+        if self.settings.database_url:
+            return True
+        path = self.settings.db_path
+        return path.is_file() and sqlite_has_team_terms(path, team_id)
 
     # --- health -----------------------------------------------------------------------
 

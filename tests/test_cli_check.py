@@ -90,6 +90,32 @@ def test_team_terms_from_the_database_are_applied(run_cli):
     assert [f["term"] for f in json.loads(plain.stdout_text)["findings"]] == ["latency"]
 
 
+def test_only_a_database_holding_team_terms_is_opened_through_the_storage_layer(
+        run_cli, db_path):
+    """SQLAlchemy costs about 180 ms to import: `check` pays it only when a row says the
+    team has terms; a file it cannot read goes to the storage layer, which says why."""
+    import subprocess
+    import sys
+
+    from bot.db import sqlite_has_team_terms
+    from tests.kit.cli import clean_env
+
+    assert run_cli("terms", "add", "Project Falcon", "--instead", "the ordering system"
+                   ).returncode == 0
+    assert sqlite_has_team_terms(db_path, "local")
+    assert not sqlite_has_team_terms(db_path, "T0OTHER")
+    assert run_cli("terms", "remove", "Project Falcon").returncode == 0
+    assert not sqlite_has_team_terms(db_path, "local")
+    probe = ("import sys; from bot.cli import main; main(['check', 'The API is down.']); "
+             "print('sqlalchemy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         env=clean_env({"CIO_COACH_DB": str(db_path)}), timeout=60)
+    assert out.stdout.strip().splitlines()[-1] == "False"
+    garbage = db_path.parent / "not-a-database.db"
+    garbage.write_bytes(b"not sqlite at all" * 100)
+    assert sqlite_has_team_terms(garbage, "local")
+
+
 def test_check_works_without_a_database(run_cli, db_path):
     assert not db_path.exists()
     assert run_cli("check", "The API is down.").returncode == 1

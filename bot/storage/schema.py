@@ -21,12 +21,14 @@ from sqlalchemy import (
     Text,
 )
 
+from bot.db import TEAM_TERMS_TABLE
+
 metadata = MetaData()
 
 ID = 64  # Slack ids and similar keys
 
 team_terms = Table(
-    "jargon_team_terms", metadata,
+    TEAM_TERMS_TABLE, metadata,
     Column("team_id", String(ID), primary_key=True),
     Column("term_key", String(200), primary_key=True),
     Column("term", String(200), nullable=False),
