@@ -49,6 +49,7 @@ SETS = {
     "blind2 (old)": DATA / "questions_blind2.jsonl",
     "blind3 (never tuned)": DATA / "questions_blind3.jsonl",
     "blind4 (never tuned)": DATA / "questions_blind4.jsonl",
+    "blind5 (never tuned)": DATA / "questions_blind5.jsonl",
 }
 LENGTHS = ((0, 15), (15, 30), (30, 60), (60, 10_000))
 Ranker = Callable[[str], tuple[bool, list[str]]]  # question -> (answered, cited texts)

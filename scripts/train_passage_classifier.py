@@ -8,7 +8,7 @@ about the passage, -1 otherwise) over all-MiniLM-L6-v2 vectors, trained on:
 - the in-scope questions of the labelled real-style sets (tests/data/questions_real*.jsonl),
   as the whole post and as its ask sentences, about every passage that holds one of their
   gold phrases.
-The blind sets (questions_blind3, questions_blind4) and the development set are never
+The blind sets (questions_blind3, 4 and 5) and the development set are never
 read. Before writing, it prints what the retriever reaches on each real-style set and on
 the development set with the model trained without that set (leave one set out), beside
 the retriever without the model.

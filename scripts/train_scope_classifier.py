@@ -9,7 +9,7 @@ separates asks the two built-in texts answer from asks they do not, from:
 - declined: the unanswered asks (knowledge/retrieval/out-of-scope.tsv);
 - both: the labelled real-style question sets (tests/data/questions_real*.jsonl), each
   question as its ask sentences and as the whole post.
-The blind sets (questions_blind3, questions_blind4) are never read. Before writing, it
+The blind sets (questions_blind3, 4 and 5) are never read. Before writing, it
 prints what each real-style set declines when the classifier is trained without it
 (leave one set out), beside the nearest-neighbour rule alone.
 
