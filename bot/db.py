@@ -3,7 +3,8 @@
 Every SQLite connection in the program comes from `connect_sqlite`: WAL, a busy timeout,
 autocommit (writes use `transaction`), and a corrupt file moved aside (nothing deleted)
 and started afresh. The knowledge index uses it directly; the shared state
-(`bot.storage`) hands it to SQLAlchemy as its connection creator.
+(`bot.storage`) hands it to SQLAlchemy as its connection creator. One read-only look
+(`sqlite_has_team_terms`) opens a file without it, to avoid importing SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -143,7 +144,6 @@ def sqlite_has_team_terms(path: Path, team_id: str) -> bool:
     except sqlite3.Error:
         return True
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         known = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                              (TEAM_TERMS_TABLE,)).fetchone()
         return known is not None and conn.execute(

@@ -106,9 +106,9 @@ def explanation(prose: str, start: int, end: int,
     if prose[end:end + 1] == "," and ", or" in before and PLAIN_FIRST_RE.search(before):
         return start, start
     if before.endswith("(") and prose[end:end + 1] == ")" and term.isalpha() and \
-            (plain := PLAIN_BEFORE_RE.search(before)):
+            (given_first := PLAIN_BEFORE_RE.search(before)):
         offset = start - len(before)
-        return offset + plain.start("words"), offset + plain.end("words")
+        return offset + given_first.start("words"), offset + given_first.end("words")
     following = next_sentence(start)
     if following is not None:
         sentence = prose[following[0]:following[1]]
