@@ -2,7 +2,8 @@
 
 Every SQLite connection in the program comes from `connect_sqlite`: WAL, a busy timeout,
 autocommit (writes use `transaction`), and a corrupt file moved aside (nothing deleted)
-and started afresh. The knowledge index uses it directly; the shared state
+and started afresh; a file another process holds ("database is locked") is waited for,
+never set aside. The knowledge index uses it directly; the shared state
 (`bot.storage`) hands it to SQLAlchemy as its connection creator. One read-only look
 (`sqlite_has_team_terms`) opens a file without it, to avoid importing SQLAlchemy.
 """
@@ -23,6 +24,7 @@ from bot.errors import CioCoachError
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+OPEN_RETRY_SECONDS = 0.05
 TEAM_TERMS_TABLE = "jargon_team_terms"  # bot.storage.schema's table, named once here
 
 
@@ -34,14 +36,19 @@ class DatabaseUnavailable(CioCoachError):
 def _open(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
                            isolation_level=None)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    # Reading a page forces SQLite to validate the header: a corrupt file fails here.
-    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    if str(path) != ":memory:" and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        conn.execute("PRAGMA journal_mode = wal")
-    # WAL with synchronous=NORMAL: durable across crashes of the process, and a commit
-    # costs no fsync; only the last writes before a power loss could be lost.
-    conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Reading a page forces SQLite to validate the header: a corrupt file fails here.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if str(path) != ":memory:" and \
+                conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = wal")
+        # WAL with synchronous=NORMAL: durable across crashes of the process, and a commit
+        # costs no fsync; only the last writes before a power loss could be lost.
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -77,15 +84,33 @@ def connect_sqlite(path: Path | str) -> sqlite3.Connection:
     if str(path) != ":memory:":
         _prepare_file(path)
     try:
-        return _open(path)
-    except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
-            raise DatabaseUnavailable(f"cannot open database {path}: {exc}") from exc
+        return _open_when_free(path)
+    except sqlite3.OperationalError as exc:  # locked, busy, unable to open: not corrupt
+        raise DatabaseUnavailable(f"cannot open database {path}: {exc}") from exc
+    except sqlite3.DatabaseError as exc:  # not a database, or a malformed one
         moved = _set_aside(path)
         log.warning("database %s was unreadable (%s); moved it to %s and started afresh",
                     path, exc, moved)
         _prepare_file(path)
-        return _open(path)
+        return _open_when_free(path)
+
+
+def _open_when_free(path: Path) -> sqlite3.Connection:
+    """`_open`, tried again while another process holds the file: switching a new file to
+    WAL needs it alone, and SQLite answers "locked" at once, without waiting, when another
+    connection is reading it at that moment."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return _open(path)
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(OPEN_RETRY_SECONDS)
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 @contextmanager

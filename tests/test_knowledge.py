@@ -142,6 +142,33 @@ def test_corrupt_database_is_set_aside_and_rebuilt(db_path: Path, kb_dir: Path):
     assert list(db_path.parent.glob("cio-coach.db.corrupt-*"))
 
 
+def test_a_database_another_connection_holds_is_waited_for_never_set_aside(
+        db_path: Path, monkeypatch):
+    """"database is locked" is no corruption: the file is waited for, and when the wait
+    runs out the caller hears so, with the file untouched."""
+    import sqlite3
+    import threading
+
+    import pytest
+
+    import bot.db
+    from bot.db import DatabaseUnavailable, connect_sqlite
+
+    db_path.parent.mkdir(parents=True)
+    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE kept (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(bot.db, "BUSY_TIMEOUT_MS", 300)
+    with pytest.raises(DatabaseUnavailable, match="locked"):
+        connect_sqlite(db_path)
+    assert not list(db_path.parent.glob("cio-coach.db.corrupt-*"))
+    monkeypatch.setattr(bot.db, "BUSY_TIMEOUT_MS", 5000)
+    threading.Timer(0.3, holder.execute, ["COMMIT"]).start()
+    conn = connect_sqlite(db_path)
+    assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("kept",)]
+    holder.close()
+
+
 def _assert_vocabulary_matches_passages(db) -> None:
     from collections import Counter
 
