@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -322,17 +323,31 @@ def time_cli_batch(drafts: list[str], tmp: Path, rounds: int = RACE_ROUNDS) -> N
 
 def race_write_good(jsonl: Path, write_good: list[str], tmp: Path, rounds: int,
                     count: int) -> None:
+    """cio-coach (one process per CPU, as it runs on a file; and one process alone) and
+    write-good in turn, `rounds` times."""
     cli = shutil.which("cio-coach", path=str(Path(sys.executable).parent))
-    ours, theirs = [], []
+    ours, alone, theirs = [], [], []
     for _ in range(rounds):
         ours.append(_wall([cli, "check", "--jsonl"], tmp, jsonl) or float("inf"))
+        alone.append(_wall([cli, "check", "--jsonl", "--workers", "1"], tmp, jsonl)
+                     or float("inf"))
         theirs.append(_wall(write_good, tmp) or float("inf"))
-    mine, other = statistics.median(ours), statistics.median(theirs)
+    mine, single, other = (statistics.median(x) for x in (ours, alone, theirs))
+    each = ", ".join(f"{a:.2f}/{b:.2f}/{c:.2f}"
+                     for a, b, c in zip(ours, alone, theirs, strict=True))
     verdict = "meets" if mine <= other else "misses"
     print(f"side by side, {rounds} rounds in turn over {count:,} drafts: cio-coach check "
-          f"--jsonl {mine:.2f} s, write-good {other:.2f} s (medians; rounds "
-          f"{', '.join(f'{a:.2f}/{b:.2f}' for a, b in zip(ours, theirs, strict=True))}); "
-          f"{verdict} the target of at least write-good's speed")
+          f"--jsonl {mine:.2f} s ({_cpus()} processes), --workers 1 {single:.2f} s, "
+          f"write-good {other:.2f} s (medians; rounds "
+          f"{each}); {verdict} the target of at least write-good's speed "
+          f"(one process alone: {single / other:.2f}x write-good's time)")
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def row(name: str, r: dict) -> str:

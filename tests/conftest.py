@@ -84,8 +84,9 @@ def run_cli(db_path: Path, tmp_path: Path) -> Callable[..., subprocess.Completed
     """Run `cio-coach ARGS...` in a subprocess against the test's database."""
 
     def run(*args: str, input: bytes | str | None = None, env: dict[str, str] | None = None,
-            timeout: float = 60) -> subprocess.CompletedProcess:
+            timeout: float = 60, stdin_file: Path | None = None
+            ) -> subprocess.CompletedProcess:
         return kit_run_cli(*args, input=input, env={"CIO_COACH_DB": str(db_path), **(env or {})},
-                           cwd=tmp_path, timeout=timeout)
+                           cwd=tmp_path, timeout=timeout, stdin_file=stdin_file)
 
     return run

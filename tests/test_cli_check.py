@@ -258,3 +258,57 @@ def test_a_long_draft_argument_is_text_not_a_file_name(run_cli):
     proc = run_cli("check", draft)
     assert proc.returncode == 1, proc.stderr_text
     assert "API ×40" in proc.stdout_text
+
+
+def _jsonl_file(path, count: int, bad: dict[int, str]) -> list[str]:
+    drafts = ["The API to the MES keeps timing out.", "Lunch is at noon in the canteen.",
+              "We patched the hypervisor on stor-07 overnight.",
+              "Finance team: the GL close moves to Friday."]
+    lines = [bad.get(n, json.dumps({"text": f"{drafts[n % len(drafts)]} (note {n})"}))
+             for n in range(1, count + 1)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines
+
+
+def test_jsonl_file_checked_by_several_processes_matches_one_at_a_time(run_cli, tmp_path):
+    bad = {7: "not json", 500: '{"text": ""}', 1299: '{"nope": 1}'}
+    path = tmp_path / "drafts.jsonl"
+    _jsonl_file(path, 1300, bad)
+    one = run_cli("check", "--jsonl", "--workers", "1", stdin_file=path,
+                  env={"LOG_LEVEL": "INFO"})
+    three = run_cli("check", "--jsonl", "--workers", "3", stdin_file=path,
+                    env={"LOG_LEVEL": "INFO"})
+    assert one.returncode == three.returncode == 0, three.stderr_text
+    assert "with 3 processes" in three.stderr_text
+    assert "processes" not in one.stderr_text
+    assert three.stdout == one.stdout
+    results = [json.loads(line) for line in three.stdout_text.splitlines()]
+    assert len(results) == 1300
+    assert [r["line"] for r in results if "error" in r] == sorted(bad)
+    assert results[0]["text"].endswith("(note 1)")
+    assert results[-1]["text"].endswith("(note 1300)")
+
+
+def test_jsonl_large_file_uses_every_cpu_and_a_pipe_is_answered_line_by_line(run_cli, tmp_path):
+    import os
+
+    cpus = len(os.sched_getaffinity(0))
+    path = tmp_path / "drafts.jsonl"
+    lines = _jsonl_file(path, 6000, {})
+    assert path.stat().st_size > 256_000
+    from_file = run_cli("check", "--jsonl", stdin_file=path, env={"LOG_LEVEL": "INFO"},
+                        timeout=300)
+    assert from_file.returncode == 0, from_file.stderr_text
+    assert len(from_file.stdout_text.splitlines()) == 6000
+    assert (f"with {cpus} processes" in from_file.stderr_text) == (cpus > 1)
+    piped = run_cli("check", "--jsonl", "--workers", "2", input="\n".join(lines[:50]) + "\n",
+                    env={"LOG_LEVEL": "INFO"})
+    assert piped.returncode == 0 and "processes" not in piped.stderr_text
+    assert len(piped.stdout_text.splitlines()) == 50
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "65"])
+def test_bad_worker_count_is_bad_input(run_cli, value):
+    proc = run_cli("check", "--jsonl", "--workers", value, input='{"text": "ERP"}\n')
+    assert proc.returncode == 2
+    assert "--workers" in proc.stderr_text

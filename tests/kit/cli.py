@@ -21,12 +21,19 @@ def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
-            input: bytes | str | None = None, timeout: float = 60
-            ) -> subprocess.CompletedProcess:
-    """`cio-coach ARGS...`; `stdout_text` and `stderr_text` hold the decoded output."""
+            input: bytes | str | None = None, timeout: float = 60,
+            stdin_file: Path | None = None) -> subprocess.CompletedProcess:
+    """`cio-coach ARGS...`; `stdout_text` and `stderr_text` hold the decoded output.
+    `stdin_file`: a file opened as standard input (a regular file, not a pipe)."""
     data = input.encode("utf-8") if isinstance(input, str) else input
-    proc = subprocess.run([sys.executable, "-m", "bot", *args], input=data,
-                          capture_output=True, env=clean_env(env), cwd=cwd, timeout=timeout)
+    command = [sys.executable, "-m", "bot", *args]
+    if stdin_file is not None:
+        with stdin_file.open("rb") as fh:
+            proc = subprocess.run(command, stdin=fh, capture_output=True, env=clean_env(env),
+                                  cwd=cwd, timeout=timeout)
+    else:
+        proc = subprocess.run(command, input=data, capture_output=True, env=clean_env(env),
+                              cwd=cwd, timeout=timeout)
     proc.stdout_text = proc.stdout.decode("utf-8", "replace")  # type: ignore[attr-defined]
     proc.stderr_text = proc.stderr.decode("utf-8", "replace")  # type: ignore[attr-defined]
     return proc
