@@ -286,6 +286,24 @@ def test_a_number_the_reader_is_asked_to_quote_is_no_jargon(text):
     assert found(text) == []
 
 
+@pytest.mark.parametrize("text", [
+    "You can reset a forgotten password at passwordreset.example.com once registered.",
+    "The new address is vpn.example.org from Monday.",
+    "Please visit intranet.example.co.uk for the forms.",
+    "If the link says the domain is micros0ft-support.net, report it.",
+])
+def test_an_address_the_reader_is_told_to_use_is_no_jargon(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize("text,address", [
+    ("Bookmarks that point to sts.corp.local will stop working.", "sts.corp.local"),
+    ("The relay must be moved to smtp.office365.com this weekend.", "smtp.office365.com"),
+])
+def test_an_address_named_for_its_own_sake_is_still_reported(text, address):
+    assert (address, "web or server address") in found(text)
+
+
 def test_a_ticket_number_given_without_asking_to_quote_it_is_still_reported():
     assert ("INC0012345", "ticket number") in found("See INC0012345 for the details.")
 
@@ -295,6 +313,9 @@ def test_a_clause_after_the_phrase_head_explains_the_term():
                  "dedicated support team will sit on each site to fix problems.")
     assert "hypercare" not in [t for t, _ in found(explained)]
     assert "hypercare" in [t for t, _ in found("The hypercare period starts on Monday.")]
+    # an introductory phrase's head is followed by the main clause, not an apposition
+    assert "BIOS" in [t for t, _ in found(
+        "Very rarely, after a BIOS update, the laptop may ask for a long recovery key.")]
     # brackets after the head explain the head, not the term before it
     assert "BOM" in [t for t, _ in found(
         "Two parts had circular BOM references (each listed the other as a component).")]
@@ -350,10 +371,23 @@ def test_more_ways_writers_explain_a_term(text, term):
 
 
 @pytest.mark.parametrize("explained,bare,term", [
+    ("We are replacing the firewall - that's the device that filters what comes in from "
+     "the internet.", "We are replacing the firewall over Easter.", "firewall"),
+    ("Priya looks after our Azure tenant - the part of Microsoft's servers that belongs to "
+     "us.", "Priya looks after our Azure tenant.", "Azure"),
+])
+def test_a_dash_apposition_explains_the_term_or_its_phrase(explained, bare, term):
+    assert term not in [t for t, _ in found(explained)]
+    assert term in [t for t, _ in found(bare)]
+
+
+@pytest.mark.parametrize("explained,bare,term", [
     ("From Monday the network name (SSID) changes to Leeds-Staff.",
      "From Monday the SSID changes to Leeds-Staff.", "SSID"),
     ("Personal devices (BYOD) will need to sign in once with a school account.",
      "BYOD will need to sign in once with a school account.", "BYOD"),
+    ("Phones (VoIP) on that floor will drop for a minute.",
+     "VoIP on that floor will drop for a minute.", "VoIP"),
 ])
 def test_plain_words_given_first_explain_the_term_in_brackets(explained, bare, term):
     assert term not in [t for t, _ in found(explained)]

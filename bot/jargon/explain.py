@@ -22,7 +22,7 @@ CLAUSE_AFTER_RE = re.compile(
     r"sends|tracks|runs|protects|controls|approves|connects|is\s+what)|meaning|that\s+is,|"
     r"i\.e\.|in\s+other\s+words|or\s+in\s+plain\s+words)\b", re.IGNORECASE)
 APPOSITION_AFTER_RE = re.compile(
-    r"(?:,|\s+[-\u2013\u2014])\s+(?:the|a|an|our)\s+[^,.;:()\n]{2,80}?\s+"
+    r"(?:,|\s+[-\u2013\u2014])\s+(?:(?:that's|that\s+is|it's|i\.e\.)\s+)?(?:the|a|an|our)\s+[^,.;:()\n]{2,80}?\s+"
     r"(?:that|which|who|where|used\s+to|you\s+use)\b", re.IGNORECASE)
 NAMED_BEFORE_RE = re.compile(r"\b(?:known\s+as|called|so-called|what\s+we\s+call)\s+$",
                              re.IGNORECASE)
@@ -44,6 +44,8 @@ THIS_IS_A_RE = re.compile(r"(?:this|that|it|these|they)\s+(?:is|are|means)\s+an?
 # says what the phrase means ("the hypercare period, meaning ..."); not brackets, which
 # often explain only the head ("circular BOM references (each listed the other ...)")
 HEAD_NOUN_RE = re.compile(r" [a-z]{3,15}(?=, (?P<marker>meaning|that is,|i\.e\.|in other words)\b)")
+# "our Azure tenant - the slice of the cloud that ...": an apposition after the head noun
+HEAD_APPOSITION_RE = re.compile(r" [a-z]{3,15}(?=(?:,|\s+[-\u2013\u2014])\s)")
 HEAD_GLOSS_RE = re.compile(
     r" [a-z]{3,15} \((?P<gloss>(?:where|which|that|who|used|the|an?) [^()\n]{3,200})\)")
 # "BitLocker, the disk encryption on your laptop.": an apposition to the clause's end
@@ -52,8 +54,8 @@ APPOSITION_TO_END_RE = re.compile(
     r"(?=\s*(?:[.;:!?)\n]|$))", re.IGNORECASE)
 LIST_WORDS_RE = re.compile(r"\b(?:and|or|plus)\b")
 # "the network name (SSID)": the plain words first, the term alone in brackets after them
-PLAIN_BEFORE_RE = re.compile(r"(?:^|[\s(])(?P<words>[A-Za-z][a-z-]+ [a-z][a-z-]+"
-                             r"(?: [a-z][a-z-]+){0,2}) \($")
+PLAIN_BEFORE_RE = re.compile(r"(?:^|[\s(])(?P<words>[A-Za-z][a-z-]{3,}(?: [a-z][a-z-]+){0,3})"
+                             r" \($")
 PLAIN_WORDS_RE = re.compile(
     r"\s*[,\u2013\u2014-]?\s*(?:which|that|this|or)\s+in\s+(?:plain|simple|everyday)\s+"
     r"(?:english|words|terms)\s*,?\s+(?:means|is)\b", re.IGNORECASE)
@@ -90,6 +92,8 @@ def explanation(prose: str, start: int, end: int,
         # "the PACS archive (where X-rays and scans are stored)": a relative clause in
         # brackets after the head says what the whole phrase is
         glossed = head.start("gloss"), head.end("gloss")
+    if glossed is None and (head := HEAD_APPOSITION_RE.match(prose, end)):
+        glossed = _apposition(prose, start, head.end(), to_the_end=False)
     plain = None if glossed else PLAIN_WORDS_RE.search(prose, end, end + PLAIN_WORDS_REACH)
     if plain and not CLAUSE_STOP_RE.search(prose, end, plain.start()):
         # "... served through a CDN, which in plain English means ...": the writer
@@ -126,18 +130,29 @@ def _explained_after(prose: str, start: int, end: int) -> tuple[int, int] | None
         gloss = GLOSS_AFTER_RE.match(prose, end)
         if gloss and is_gloss(gloss.group("gloss")):
             return gloss.span()
-    if after in (",", "-", "\u2013", "\u2014") and \
-            not LIST_ITEM_RE.search(prose, max(0, start - MAX_LOOKBACK), start):
-        apposition = APPOSITION_AFTER_RE.match(prose, end)
-        if apposition:
-            return end, _clause_end(prose, apposition.end())
-        to_end = APPOSITION_TO_END_RE.match(prose, end)
-        if to_end and not LIST_WORDS_RE.search(to_end.group("words")):
-            return end, to_end.end()
+    if after in (",", "-", "\u2013", "\u2014") and (found := _apposition(prose, start, end)):
+        return found
     if after in (",", "w", "m", "t", "i"):
         clause = CLAUSE_AFTER_RE.match(prose, end)
         if clause:
             return end, _clause_end(prose, clause.end())
+    return None
+
+
+def _apposition(prose: str, start: int, end: int, to_the_end: bool = True
+                ) -> tuple[int, int] | None:
+    """"X, the phone app that ...", "X - that's the device that ...", "X, the disk
+    encryption on your laptop." (`to_the_end`): an apposition after prose[end], not an
+    item of a list. After a head noun only the first kind: "after a BIOS update, the
+    laptop may ask ..." is a clause, not an apposition."""
+    if LIST_ITEM_RE.search(prose, max(0, start - MAX_LOOKBACK), start):
+        return None
+    apposition = APPOSITION_AFTER_RE.match(prose, end)
+    if apposition:
+        return end, _clause_end(prose, apposition.end())
+    to_end = APPOSITION_TO_END_RE.match(prose, end) if to_the_end else None
+    if to_end and not LIST_WORDS_RE.search(to_end.group("words")):
+        return end, to_end.end()
     return None
 
 

@@ -81,8 +81,7 @@ def find_shapes(prose: str) -> list[tuple[int, int, str]]:
             continue
         for kind, pattern in TOKEN_SHAPES:
             if pattern.fullmatch(token) and _plausible(kind, token, prose, start):
-                if kind == "ticket number" and TO_QUOTE_RE.search(prose, max(0, start - 30),
-                                                                  start):
+                if _for_the_reader(kind, prose, start):
                     kind = QUOTED_REFERENCE
                 found.append((start, start + len(token), kind))
                 break
@@ -113,8 +112,26 @@ TO_QUOTE_RE = re.compile(r"\b(?:quote|quoting|reference|ref|ticket|case|number|n
                          r"(?:\s+(?:is|was|number|no\.?))?\s*[:#]?\s*$", re.IGNORECASE)
 
 
+# "register at passwordreset.microsoftonline.com", "the new address is vpn.example.org":
+# an address the reader is told to go to, type or look out for is an instruction
+TO_VISIT_RE = re.compile(r"\b(?:visit|go\s+to|browse\s+to|open|type|type\s+in|enter|use|"
+                         r"at|via|(?:address|domain|link|site|page|url)\s+(?:is|was))"
+                         r"\s*[:(]?\s*$", re.IGNORECASE)
+LOOK_BACK = 30
+
+
+def _for_the_reader(kind: str, prose: str, start: int) -> bool:
+    """A ticket number to quote, or an address to visit: the reader needs it as it is."""
+    if kind == "ticket number":
+        return TO_QUOTE_RE.search(prose, max(0, start - LOOK_BACK), start) is not None
+    if kind == "web or server address":
+        return TO_VISIT_RE.search(prose, max(0, start - LOOK_BACK), start) is not None
+    return False
+
+
 EVERYDAY_CODE_NAMES = frozenset(["iOS"])  # shaped like a format's name, known from phones
-QUOTED_REFERENCE = "reference to quote"  # a shape that is no finding, and no other either
+QUOTED_REFERENCE = "reference to quote"  # a reference or address the reader needs as it is:
+# no finding, and no other finding either
 
 
 def _plausible(kind: str, token: str, prose: str, start: int) -> bool:
