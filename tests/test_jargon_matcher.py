@@ -65,6 +65,13 @@ def test_quarters_and_years_are_not_acronyms():
     assert terms("Q3 and FY24 results come out in H2.") == []
 
 
+def test_form_and_road_numbers_and_parts_of_names_are_not_acronyms():
+    assert terms("Your P60 comes in May; avoid the M25 and see the GOV.UK page.") == []
+    assert terms("The old queues (HP-2F-East and HP-3F-West) go on Friday.") == []
+    # a letter and one digit is still a name to explain, and so is a bare acronym
+    assert terms("Reports are copied to S3 and the HPX system.") == ["S3", "HPX"]
+
+
 def test_shouting_is_not_a_run_of_acronyms():
     assert terms("PLEASE DO NOT REPLY TO THIS EMAIL.") == []
 

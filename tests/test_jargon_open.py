@@ -201,6 +201,20 @@ def test_a_person_named_in_a_technical_sentence_is_no_product():
     assert ("Nagios", "product name") in found("We moved the alerts from Nagios to the VPN.")
 
 
+@pytest.mark.parametrize("text", [
+    "We are replacing MPLS with SD-WAN at Corby on the night of 10 June.",
+    "The Manhattan WMS cutover at the Hinckley warehouse moves to June.",
+    "Staff at Northgate Community Hospital see Epic slow over the VPN.",
+])
+def test_a_place_in_a_technical_sentence_is_no_product(text):
+    assert "product name" not in [kind for _, kind in found(text)]
+
+
+def test_the_name_a_greeting_opens_on_is_a_person():
+    assert found("Hi Dev, your laptop has not checked in for a week.") == []
+    assert ("Dev", "delivery") in found("Dev is broken but prod is fine.")
+
+
 def test_a_product_name_anchors_everyday_words_near_it():
     text = "On Sunday we will patch the VMware ESXi hosts in both data centres."
     assert ("hosts", "infrastructure") in found(text)

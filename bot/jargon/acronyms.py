@@ -16,7 +16,8 @@ ACRONYM_TOKEN_RE = re.compile(r"[A-Z0-9&]{1,9}[A-Z0-9](?:s)?")
 DIGIT_PATTERN_RE = re.compile(
     r"(?:Q[1-4]|H[12]|FY\d{2,4}|\d+[KMBX]|\d+(?:AM|PM)|\d+[DH]|\d+S"
     r"|[A-Z]{1,3}(?:19|20)\d\d"  # a period label: YE2024, WK2025
-    r"|\d+[A-Z])$")  # a building, room or part number: 81A, 2B
+    r"|\d+[A-Z]"  # a building, room or part number: 81A, 2B
+    r"|[A-Z]\d{2,3})$")  # a form, road or model number: P60, M25 (not S3, C2)
 PAREN_AFTER_RE = re.compile(
     r"\b(?P<short>[A-Za-z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*)s?\s*\((?P<long>[^()\n]{3,120})\)")
 ACRONYM_BEFORE_RE = re.compile(r"[A-Za-z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*s?\s*$")

@@ -52,6 +52,15 @@ ACRONYM_INSTEAD = ("Spell it out the first time, e.g. 'full name (ABC)', or say 
                    "or does for the reader.")
 CAPITALS_RE = re.compile(r"(?<![^\W_])[A-Z0-9&]*[A-Z][A-Z0-9&]*s?(?![^\W_])")
 # "Building 81A", "Room B2", "Line 3": what follows names a place or a part, not a system
+# "GOV.UK", "HP-2F-East": capitals joined to more of one name are part of it, not an
+# acronym to spell out
+NAME_GOES_ON_RE = re.compile(r"\.[A-Z]{2}|-[A-Z0-9]*\d")
+
+
+def _part_of_a_name(prose: str, start: int, end: int) -> bool:
+    return NAME_GOES_ON_RE.match(prose, end) is not None
+
+
 PLACE_WORDS = frozenset(_words("""
 building buildings room rooms floor level gate bay bays dock docks line lines unit units
 block wing suite corridor corridors area zone stand platform aisle door doors part parts
@@ -256,7 +265,7 @@ class Checker:
             if runs[k] >= SHOUTING_RUN:
                 continue
             start, end = tokens.spans[k]
-            if in_definition(start, end):
+            if in_definition(start, end) or _part_of_a_name(tokens.prose, start, end):
                 continue
             used[k] = True
             found.append(Finding(start, end, tokens.text[start:end], "acronym", ACRONYM_INSTEAD,

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 
 from bot.jargon.findings import Finding
 from bot.jargon.shapes import QUOTED_REFERENCE
-from bot.jargon.vocabulary import COMPONENT_NOUNS, IT_CUE_NOUNS, UNKNOWN_NAME_ZIPF, Vocabulary
+from bot.jargon.vocabulary import (
+    COMPONENT_NOUNS,
+    IT_CUE_NOUNS,
+    UNKNOWN_NAME_ZIPF,
+    Vocabulary,
+    _words,
+)
 from bot.text import word_frequencies
 
 OPEN = "open"
@@ -55,6 +61,23 @@ GREETINGS = frozenset(["hi", "dear", "hello", "hey", "thanks", "regards", "cheer
 STATE_AFTER_RE = re.compile(
     r"\s+(?:is|are|was|were|will\s+be|stays|remains)\s+(?:now\s+|still\s+|currently\s+)?"
     r"(?:read-only|down|unavailable|offline|online|available|back|slow|up|closed|open)\b")
+
+
+# "at Corby", "the Hinckley warehouse", "Northgate Community Hospital": a name the
+# sentence places things at, or one that names a place or an organisation, is not a product
+PLACE_NOUNS = frozenset(_words("""warehouse warehouses site sites plant plants depot depots office
+offices campus hospital hospitals school schools store stores branch branches factory
+factories ward wards clinic clinics surgery library council college university academy
+trust centre center house road street park station airport mill works farm estate
+"""))
+AT_A_PLACE = frozenset(["at", "near", "outside"])
+
+
+def _a_place(tokens: Tokens, first: int, end: int) -> bool:
+    """Is the capitalised run words[first:end] a place or an organisation?"""
+    low = tokens.low
+    return (first > 0 and low[first - 1] in AT_A_PLACE) or low[end - 1] in PLACE_NOUNS or \
+        (end < len(low) and low[end] in PLACE_NOUNS)
 
 
 @dataclass
@@ -189,7 +212,8 @@ def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[
         surname = k > 0 and words[k - 1][:1].isupper() and \
             frequencies.get(low[k - 1], 0.0) >= UNKNOWN_NAME_ZIPF
         in_context = tokens.sentence_of[k] in busy and not opens_sentence and not surname \
-            and not STATE_AFTER_RE.match(tokens.prose, spans[end - 1][1])
+            and not STATE_AFTER_RE.match(tokens.prose, spans[end - 1][1]) \
+            and not _a_place(tokens, k, end)
         if cue or camel or in_context:
             last = end + 1 if cue else end
             for m in range(k, last):

@@ -146,6 +146,7 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     findings += verb_findings(checker.vocabulary, tokens, busy)
     findings = _unexplained(_for_reader(findings, audience), tokens, definitions)
     findings = _outside_labels(findings, tokens.prose)
+    findings = _without_greeted_names(findings, tokens.prose)
     findings = _without_back_references(findings, tokens.prose)
     findings.sort(key=lambda f: (f.start, f.end))
     scan.findings = findings
@@ -249,6 +250,18 @@ def _without_back_references(findings: list[Finding], prose: str) -> list[Findin
         if len(words) > 1:
             heads.add(words[-1].rstrip("s"))
     return kept
+
+
+GREETED_RE = re.compile(r"(?:^|\n|[.!?]\s+)(?:hi|hello|hey|dear|morning|thanks)\s+$",
+                        re.IGNORECASE)
+NAME_END_RE = re.compile(r"\s*[,!:]")
+
+
+def _without_greeted_names(findings: list[Finding], prose: str) -> list[Finding]:
+    """"Hi Dev, your laptop ...": the capitalised word a greeting opens on is a person."""
+    return [f for f in findings if not (
+        f.term[:1].isupper() and " " not in f.term and NAME_END_RE.match(prose, f.end)
+        and GREETED_RE.search(prose, max(0, f.start - MAX_LOOKBACK), f.start))]
 
 
 def _outside_labels(findings: list[Finding], prose: str) -> list[Finding]:
