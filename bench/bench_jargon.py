@@ -258,6 +258,25 @@ def report_quality(tmp: Path) -> None:
             q = score(rows, spans)
             print(f"    {name:<12} recall {q['recall']:.3f}  precision {q['precision']:.3f}  "
                   f"must-not-flag {q['ok_flagged']:>3}  findings {q['findings']:>4}")
+        print(f"    {'rewrites':<12} {rewrite_safety(rows)}")
+
+
+def rewrite_safety(rows: list[dict]) -> str:
+    """How many drafts get a rewrite, and how many of those, checked again for the same
+    readers, still hold a high-severity finding (the target: none)."""
+    from bot.jargon import check, default_checker
+
+    checker = default_checker()
+    offered = unsafe = 0
+    for row in rows:
+        report = check(row["text"], checker=checker, audience=row.get("audience"))
+        if not report.rewrite:
+            continue
+        offered += 1
+        again = check(report.rewrite, checker=checker, audience=report.audience)
+        unsafe += any(f.severity == "high" for f in again.findings)
+    return f"offered for {offered} of {len(rows)} drafts; high-severity left after a " \
+           f"second check: {unsafe}"
 
 
 def cli_commands(files: list[str]) -> dict[str, list[str] | None]:
