@@ -395,6 +395,17 @@ def test_a_dash_apposition_explains_the_term_or_its_phrase(explained, bare, term
     assert term in [t for t, _ in found(bare)]
 
 
+def test_a_thats_the_device_clause_later_in_the_sentence_explains_the_last_term():
+    text = ("Over Easter we are replacing the firewall at all four academies - that's the "
+            "device that filters what comes in from the internet.")
+    assert found(text) == []
+    # it explains the last term only, and only when it names a kind of thing
+    assert ("firewall", "security") in found(
+        "The firewall and the VPN at all sites - that's the device that filters traffic.")
+    assert ("TLS certificate", "security") in found(
+        "We renew the TLS certificate on Friday - that's the day that suits everyone.")
+
+
 @pytest.mark.parametrize("explained,bare,term", [
     ("From Monday the network name (SSID) changes to Leeds-Staff.",
      "From Monday the SSID changes to Leeds-Staff.", "SSID"),

@@ -52,6 +52,16 @@ HEAD_GLOSS_RE = re.compile(
 APPOSITION_TO_END_RE = re.compile(
     r"(?:,|\s+[-\u2013\u2014])\s+(?P<words>(?:the|a|an)\s+[^,.;:()\n]{2,60}?)"
     r"(?=\s*(?:[.;:!?)\n]|$))", re.IGNORECASE)
+# "replacing the firewall at all four academies - that's the device that filters ...": a
+# "that's the <kind of thing> ..." clause later in the sentence says what the last term
+# before it is (not "on Friday - that's the day that suits everyone")
+THATS_LATER_RE = re.compile(
+    r"[^.;:!?()\n]{0,60}?\s+[-\u2013\u2014]\s+(?P<clause>(?:that's|that\s+is|this\s+is|"
+    r"it's)\s+(?:the|a|an)\s+(?:[a-z-]+\s+)?(?:device|tool|app|application|system|service|"
+    r"program|programme|software|box|machine|computer|part|setting|feature|process|network|"
+    r"connection|code|file|list|record|screen|page|website|platform|account|key|address|"
+    r"number|kit|equipment|link|line|check)s?\s+[^,.;:()\n]{0,60}?"
+    r"(?:that|which|who|where|used|you)\b)", re.IGNORECASE)
 LIST_WORDS_RE = re.compile(r"\b(?:and|or|plus)\b")
 # "the network name (SSID)": the plain words first, the term alone in brackets after them
 PLAIN_BEFORE_RE = re.compile(r"(?:^|[\s(])(?P<words>[A-Za-z][a-z-]{3,}(?: [a-z][a-z-]+){0,3})"
@@ -137,6 +147,15 @@ def _explained_after(prose: str, start: int, end: int) -> tuple[int, int] | None
         if clause:
             return end, _clause_end(prose, clause.end())
     return None
+
+
+def explained_later(prose: str, end: int) -> tuple[int, int] | None:
+    """The span of a "- that's the X that ..." clause later in the sentence after
+    prose[end], or None; the caller makes sure no other term stands in between."""
+    later = THATS_LATER_RE.match(prose, end)
+    if later is None:
+        return None
+    return later.start("clause"), _clause_end(prose, later.end())
 
 
 def _apposition(prose: str, start: int, end: int, to_the_end: bool = True

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from bot.jargon.acronyms import Definition, find_definitions
 from bot.jargon.audiences import Audience, resolve_audience
 from bot.jargon.compounds import compound_findings
-from bot.jargon.explain import explanation
+from bot.jargon.explain import explained_later, explanation
 from bot.jargon.findings import Finding, Scan
 from bot.jargon.markup import mask
 from bot.jargon.openscan import (
@@ -297,6 +297,18 @@ def _head_end(tokens: Tokens, span: tuple[int, int]) -> int:
     return min(span[1], tokens.spans[last][1])
 
 
+def _explained_later(prose: str, finding: Finding, findings: list[Finding]
+                     ) -> tuple[int, int] | None:
+    """"the firewall at all four academies - that's the device that ...": the clause
+    explains the last term before it, so no other finding may stand in between."""
+    if "\u2013 th" not in prose and "- th" not in prose and "\u2014 th" not in prose:
+        return None
+    span = explained_later(prose, finding.end)
+    if span is None or any(finding.end <= g.start < span[0] for g in findings):
+        return None
+    return span
+
+
 def _unexplained(findings: list[Finding], tokens: Tokens,
                  definitions: list[Definition]) -> list[Finding]:
     """Drop every finding of a term the writer explains somewhere in the text in plain
@@ -308,7 +320,8 @@ def _unexplained(findings: list[Finding], tokens: Tokens,
         return sentences[number + 1] if number + 1 < len(sentences) else None
 
     spans = [(f, span) for f in findings
-             if (span := explanation(tokens.prose, f.start, f.end, following)) is not None]
+             if (span := explanation(tokens.prose, f.start, f.end, following)
+                 or _explained_later(tokens.prose, f, findings)) is not None]
     if not spans:
         return findings
     keys = {id(f): _key(f) for f in findings}
