@@ -312,3 +312,35 @@ def test_bad_worker_count_is_bad_input(run_cli, value):
     proc = run_cli("check", "--jsonl", "--workers", value, input='{"text": "ERP"}\n')
     assert proc.returncode == 2
     assert "--workers" in proc.stderr_text
+
+
+def test_a_worker_that_dies_ends_the_run_with_a_message_not_a_hang(db_path, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from tests.kit.cli import clean_env
+
+    path = tmp_path / "drafts.jsonl"
+    _jsonl_file(path, 60_000, {})
+    with path.open("rb") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "check", "--jsonl", "--workers",
+                                 "2"], stdin=fh, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE,
+                                env=clean_env({"CIO_COACH_DB": str(db_path)}), cwd=tmp_path)
+        children: list[str] = []
+        deadline = time.monotonic() + 60
+        while not children and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+            for task in Path(f"/proc/{proc.pid}/task").glob("*/children"):
+                children += task.read_text().split()
+        assert children, "no worker process was started"
+        os.kill(int(children[0]), signal.SIGKILL)
+        _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    message = err.decode("utf-8", "replace")
+    assert "stopped unexpectedly" in message and "--workers 1" in message, message
+    assert "Traceback" not in message

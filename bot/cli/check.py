@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 MAX_DRAFT_BYTES = 1_000_000
 EXIT_CLEAN, EXIT_FOUND = 0, 1
+EXIT_FAILED = 1  # as for any failure: the run could not finish
 AUDIENCES = ("general", "finance", "operations", "sales", "executive")
 CONTROL_CHAR_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # only these can make text binary
 MAX_WORKERS = 64
@@ -171,13 +172,19 @@ def run_jsonl(stdin, stdout, coach: Coach, checker: Checker,
     lines = ((number, raw) for number, raw in enumerate(stdin, 1) if raw.strip())
     write = stdout.write
     if workers > 1:
-        import multiprocessing
+        from concurrent.futures.process import BrokenProcessPool
 
         log.info("checking the drafts with %d processes", workers)
-        # fork: the workers inherit the compiled checker instead of building their own
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for results in pool.imap(_result_lines, _batches(lines, BATCH_LINES)):
+        try:
+            for results in _in_parallel(_batches(lines, BATCH_LINES), workers):
                 write(results)
+        except BrokenProcessPool:
+            stdout.flush()  # the results written so far are whole lines, in order
+            log.debug("a --jsonl worker process died", exc_info=True)
+            print("cio-coach: a checking process stopped unexpectedly (killed, or out of "
+                  "memory); the results written so far are complete lines in input order; "
+                  "run again with --workers 1", file=sys.stderr)
+            return EXIT_FAILED
     else:
         for number, raw in lines:
             write(_result_line(number, raw))
@@ -201,6 +208,28 @@ def _result_line(number: int, raw: bytes) -> str:
 
 def _result_lines(batch: list[tuple[int, bytes]]) -> str:
     return "".join(_result_line(number, raw) for number, raw in batch)
+
+
+def _in_parallel(batches: Iterator[list], workers: int) -> Iterator[str]:
+    """Each batch's result lines, in input order. At most two batches a worker are in
+    flight, so a large file is never read into memory whole; a worker that dies raises
+    BrokenProcessPool (reported like any failure) instead of hanging."""
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: the workers inherit the compiled checker instead of building their own
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pending: deque = deque()
+    try:
+        for batch in batches:
+            pending.append(pool.submit(_result_lines, batch))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _batches(lines: Iterable[tuple[int, bytes]], size: int) -> Iterator[list]:
