@@ -21,12 +21,8 @@ from collections.abc import Callable
 
 from bot.jargon.findings import Finding
 from bot.jargon.openscan import Tokens, open_finding
+from bot.jargon.tokens import word_set
 from bot.jargon.vocabulary import Vocabulary
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
 
 # Nouns that name a kind of configured thing when a technical word modifies them. Not
 # "portal", "team", "site", "system", "check", "key", "rule", "database" or "record": what
@@ -36,13 +32,13 @@ def _words(text: str) -> frozenset[str]:
 # modifier leans technical ("retention policy", "replication job", "web tier"); an
 # everyday modifier does not ("the expense policy", "a part-time job"). Chosen on the
 # real-style draft sets (recall up, no must-not-flag term hit, the dev set unchanged).
-KIND_NOUNS = _words("""
+KIND_NOUNS = word_set("""
 group queue profile token provider factor size pool replica rights indexing cache role
 tunnel tunnelling tunneling certificate policy job table tier storage switch server
 """)
 KIND_HEADS = KIND_NOUNS | {noun + "s" for noun in KIND_NOUNS}
 # After a head, these make it a verb: "the vendor checks the pool", "it groups them".
-VERB_OBJECTS = _words("the a an your our their its this that these those it them him her us")
+VERB_OBJECTS = word_set("the a an your our their its this that these those it them him her us")
 MIN_MODIFIER_LEAN = 0.3  # the modifier is in the table: technical writing leans on it
 STRONG_COMPOUND = 1.6  # modifier and head leans together: technical wherever they stand
 

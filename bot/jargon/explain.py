@@ -2,8 +2,10 @@
 
 An explanation is a gloss in brackets right after the term ("the cutover blackout period
 (the interval between ...)"), a clause or apposition after it ("X, which ...", "X, meaning
-...", "X, the phone app that ...", "X, the disk encryption on your laptop."), a plain word
-or phrase given first ("move, or cut over, to", "the network name (SSID)"),
+...", "X, the phone app that ...", "X - that's the device that ...", "X, the disk
+encryption on your laptop.", also after the phrase's head noun, and a "- that's the device
+that ..." clause later in the sentence), a plain word or phrase given first ("move, or cut
+over, to", "the network name (SSID)", "phones (VoIP)"),
 "known as X", for an address the plain noun it stands in brackets after ("a look-alike
 domain (rnicrosoft-online.com)"), or the next sentence defining it ("X is the ...", "This is the
 ...").
@@ -22,7 +24,8 @@ CLAUSE_AFTER_RE = re.compile(
     r"sends|tracks|runs|protects|controls|approves|connects|is\s+what)|meaning|that\s+is,|"
     r"i\.e\.|in\s+other\s+words|or\s+in\s+plain\s+words)\b", re.IGNORECASE)
 APPOSITION_AFTER_RE = re.compile(
-    r"(?:,|\s+[-\u2013\u2014])\s+(?:(?:that's|that\s+is|it's|i\.e\.)\s+)?(?:the|a|an|our)\s+[^,.;:()\n]{2,80}?\s+"
+    r"(?:,|\s+[-\u2013\u2014])\s+(?:(?:that's|that\s+is|it's|i\.e\.)\s+)?"
+    r"(?:the|a|an|our)\s+[^,.;:()\n]{2,80}?\s+"
     r"(?:that|which|who|where|used\s+to|you\s+use)\b", re.IGNORECASE)
 NAMED_BEFORE_RE = re.compile(r"\b(?:known\s+as|called|so-called|what\s+we\s+call)\s+$",
                              re.IGNORECASE)

@@ -21,10 +21,7 @@ from bot.jargon.openscan import Tokens
 from bot.jargon.scanner import scan_text
 from bot.jargon.senses import CueSet
 from bot.jargon.terms import Lists, SenseCue, Term
-from bot.jargon.tokens import (
-    inflections,
-    normalise_phrase,
-)
+from bot.jargon.tokens import inflections, normalise_phrase, word_set
 from bot.jargon.vocabulary import load_vocabulary
 
 # cheap tests that let most drafts skip the markup mask and the definition search
@@ -43,10 +40,6 @@ CLAUSE_FOLLOWERS = frozenset(["from", "to", "at", "on", "in", "for", "after", "b
                               "so", "while", "until", "once", "if", "again", "now",
                               "tonight", "today", "tomorrow", "by", "with"])
 
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
 ACRONYM_WHY = "An abbreviation or name a reader outside IT may not know."
 ACRONYM_INSTEAD = ("Spell it out the first time, e.g. 'full name (ABC)', or say what it is "
                    "or does for the reader.")
@@ -57,15 +50,16 @@ CAPITALS_RE = re.compile(r"(?<![^\W_])[A-Z0-9&]*[A-Z][A-Z0-9&]*s?(?![^\W_])")
 NAME_GOES_ON_RE = re.compile(r"\.[A-Z]{2}|-[A-Z0-9]*\d")
 
 
-def _part_of_a_name(prose: str, start: int, end: int) -> bool:
+def _part_of_a_name(prose: str, end: int) -> bool:
+    """Do the capitals ending at prose[end] go on as one name?"""
     return NAME_GOES_ON_RE.match(prose, end) is not None
 
 
-PLACE_WORDS = frozenset(_words("""
+PLACE_WORDS = word_set("""
 building buildings room rooms floor level gate bay bays dock docks line lines unit units
 block wing suite corridor corridors area zone stand platform aisle door doors part parts
 item lot model route bus flight site plot phase
-"""))
+""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +259,7 @@ class Checker:
             if runs[k] >= SHOUTING_RUN:
                 continue
             start, end = tokens.spans[k]
-            if in_definition(start, end) or _part_of_a_name(tokens.prose, start, end):
+            if in_definition(start, end) or _part_of_a_name(tokens.prose, end):
                 continue
             used[k] = True
             found.append(Finding(start, end, tokens.text[start:end], "acronym", ACRONYM_INSTEAD,

@@ -11,13 +11,8 @@ from dataclasses import dataclass, field
 
 from bot.jargon.findings import Finding
 from bot.jargon.shapes import QUOTED_REFERENCE
-from bot.jargon.vocabulary import (
-    COMPONENT_NOUNS,
-    IT_CUE_NOUNS,
-    UNKNOWN_NAME_ZIPF,
-    Vocabulary,
-    _words,
-)
+from bot.jargon.tokens import word_set
+from bot.jargon.vocabulary import COMPONENT_NOUNS, IT_CUE_NOUNS, UNKNOWN_NAME_ZIPF, Vocabulary
 from bot.text import word_frequencies
 
 OPEN = "open"
@@ -65,11 +60,11 @@ STATE_AFTER_RE = re.compile(
 
 # "at Corby", "the Hinckley warehouse", "Northgate Community Hospital": a name the
 # sentence places things at, or one that names a place or an organisation, is not a product
-PLACE_NOUNS = frozenset(_words("""warehouse warehouses site sites plant plants depot depots office
+PLACE_NOUNS = word_set("""warehouse warehouses site sites plant plants depot depots office
 offices campus hospital hospitals school schools store stores branch branches factory
 factories ward wards clinic clinics surgery library council college university academy
 trust centre center house road street park station airport mill works farm estate
-"""))
+""")
 AT_A_PLACE = frozenset(["at", "near", "outside"])
 
 

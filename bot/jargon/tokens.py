@@ -11,6 +11,11 @@ JOINABLE_GAP_RE = re.compile(r"[ \t\u00a0]*[-\u2010\u2011\u2013/]?[ \t\u00a0]*\n
 VOWELS = frozenset("aeiou")
 
 
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a block of text: word lists kept in code."""
+    return frozenset(text.split())
+
+
 def normalise_phrase(phrase: str) -> tuple[str, ...]:
     return tuple(m.group().lower() for m in WORD_RE.finditer(phrase.replace("\u2019", "'")))
 

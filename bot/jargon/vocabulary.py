@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from bot.jargon.tokens import ing_forms, past_forms, word_set
+
 RARE_ENGLISH = 3.0  # Zipf: about once per million words
 LEANING_ENGLISH = 4.0
 COMMON_ENGLISH = 4.5  # "user", "file": too common to make a phrase technical on their own
@@ -34,26 +36,22 @@ VOCABULARY_FILE = "technical-vocabulary.tsv"
 VERBS_FILE = "it-verbs.txt"
 PARTICLES = frozenset(["back", "over", "up", "down", "out", "re", "de"])
 
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
 # Nouns that, right after an unknown name, say the name is a piece of IT: "GlobalProtect
 # client", "KACE agent", "Okta tile".
-IT_CUE_NOUNS = frozenset(_words("""
+IT_CUE_NOUNS = word_set("""
 agent agents client clients gateway gateways server servers tile tiles portal console
 profile profiles driver drivers platform plugin plugins extension extensions connector
 connectors engine script scripts module trigger triggers tenant cluster instance
 instances appliance appliances controller controllers firewall proxy hybrid farm relay
 suite sensor dashboard
-"""))
+""")
 
 
 # After a name everyone knows, only these make it a technical part of the product: "Zoom
 # client", "Outlook profile", "Exchange 2016 server" (but "Teams channel", "Okta tile").
-COMPONENT_NOUNS = frozenset(_words("""client clients agent agents gateway server servers profile
+COMPONENT_NOUNS = word_set("""client clients agent agents gateway server servers profile
 profiles driver drivers plugin plugins connector connectors engine script scripts module
-trigger triggers tenant cluster instance instances appliance hybrid farm relay"""))
+trigger triggers tenant cluster instance instances appliance hybrid farm relay""")
 
 
 @dataclass(frozen=True)
@@ -144,8 +142,6 @@ def _by_head(units: set[tuple[str, str]]) -> dict[str, frozenset[str]]:
 def _verb_forms(words: list[str]) -> set[tuple[str, ...]]:
     """Every inflection of a verb given as words: the verb word inflects, particles and
     prefixes do not; a one-word verb only in its -ed and -ing forms."""
-    from bot.jargon.tokens import ing_forms, past_forms
-
     verb = next(i for i, w in enumerate(words) if w not in PARTICLES)
     base = words[verb]
     forms = past_forms(base) | ing_forms(base)
