@@ -210,6 +210,21 @@ def test_a_place_in_a_technical_sentence_is_no_product(text):
     assert "product name" not in [kind for _, kind in found(text)]
 
 
+def test_a_menu_path_and_a_quoted_example_are_what_the_reader_sees():
+    assert "DriverLink" not in [t for t, _ in found(
+        "On your phone open Settings > Apps > DriverLink > Storage and tap the button.")]
+    assert ("DriverLink agent", "product name") in found(
+        "The DriverLink agent on stor-07 stopped overnight.")
+    assert "kettle-orbit-spruce-47" not in [t for t, _ in found(
+        "Pick a phrase such as 'kettle-orbit-spruce-47' for the new password.")]
+    assert ("kettle-orbit-47", "server name") in found("Restart kettle-orbit-47 tonight.")
+
+
+def test_the_second_of_two_places_is_no_product():
+    text = "We are replacing MPLS with SD-WAN at Corby and Daventry tonight."
+    assert "product name" not in [kind for _, kind in found(text)]
+
+
 def test_the_name_a_greeting_opens_on_is_a_person():
     assert found("Hi Dev, your laptop has not checked in for a week.") == []
     assert ("Dev", "delivery") in found("Dev is broken but prod is fine.")

@@ -71,7 +71,11 @@ AT_A_PLACE = frozenset(["at", "near", "outside"])
 def _a_place(tokens: Tokens, first: int, end: int) -> bool:
     """Is the capitalised run words[first:end] a place or an organisation?"""
     low = tokens.low
-    return (first > 0 and low[first - 1] in AT_A_PLACE) or low[end - 1] in PLACE_NOUNS or \
+    after_at = first > 0 and low[first - 1] in AT_A_PLACE
+    # "at Corby and Daventry": the second of two places
+    also_at = first > 2 and low[first - 1] in ("and", "or") and low[first - 3] in AT_A_PLACE \
+        and tokens.words[first - 2][:1].isupper()
+    return after_at or also_at or low[end - 1] in PLACE_NOUNS or \
         (end < len(low) and low[end] in PLACE_NOUNS)
 
 

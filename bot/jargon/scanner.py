@@ -45,6 +45,13 @@ QUOTES = ("'", '"', "\u2018", "\u201c")
 QUOTED_LABEL_RE = re.compile(
     r"(?<!\w)['\u2018\"\u201c]([A-Z][A-Za-z0-9 &+,!?-]{0,60}?)['\u2019\"\u201d](?!\w)")
 MAX_LABEL_WORDS = 8
+# "a passphrase such as 'kettle-orbit-spruce-47'": an example shown to the reader
+QUOTED_EXAMPLE_RE = re.compile(
+    r"\b(?:such\s+as|like|e\.g\.,?|for\s+example,?)\s+['\u2018\"\u201c]([^'\u2019\"\u201d\n]{1,60})"
+    r"['\u2019\"\u201d]", re.IGNORECASE)
+# "open Settings > Apps > DriverLink > Storage": a menu path, labels the reader clicks
+MENU_SEGMENT = r"[A-Z][\w&.-]*(?:[ ][A-Z][\w&.-]*){0,2}"
+MENU_PATH_RE = re.compile(rf"{MENU_SEGMENT}(?:[ ]?>[ ]?{MENU_SEGMENT})+")
 EXPLANATION_HEAD = 4
 NEAR_WORDS = 8  # a sure technical finding this close decides an everyday word's sense
 MAX_GAP = 4  # characters between the words of a phrase ("go - live", "data\nwarehouse")
@@ -266,12 +273,19 @@ def _without_greeted_names(findings: list[Finding], prose: str) -> list[Finding]
 
 def _outside_labels(findings: list[Finding], prose: str) -> list[Finding]:
     """Drop findings inside a short quoted label that opens with a capital ('Clean Teams
-    Cache', "Your connection is not private"): words the reader sees on the screen and
-    is told to click or will recognise, not words to understand."""
-    if not any(q in prose for q in QUOTES):
+    Cache', "Your connection is not private") or a menu path ("Settings > Apps >
+    Storage"): words the reader sees on the screen and is told to click or will
+    recognise, not words to understand; and inside a quoted example ("a passphrase such
+    as 'kettle-orbit-spruce-47'")."""
+    quoted = any(q in prose for q in QUOTES)
+    if not quoted and ">" not in prose:
         return findings
     labels = [m.span(1) for m in QUOTED_LABEL_RE.finditer(prose)
-              if len(m.group(1).split()) <= MAX_LABEL_WORDS]
+              if len(m.group(1).split()) <= MAX_LABEL_WORDS] if quoted else []
+    if quoted:
+        labels += [m.span(1) for m in QUOTED_EXAMPLE_RE.finditer(prose)]
+    if ">" in prose:
+        labels += [m.span() for m in MENU_PATH_RE.finditer(prose)]
     return [f for f in findings
             if not any(a <= f.start and f.end <= b for a, b in labels)] if labels else findings
 
