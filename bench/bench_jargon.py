@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -344,6 +343,10 @@ def race_write_good(jsonl: Path, write_good: list[str], tmp: Path, rounds: int,
                     count: int) -> None:
     """cio-coach (one process per CPU, as it runs on a file; and one process alone) and
     write-good in turn, `rounds` times."""
+    from bot.cli.check import PARALLEL_MIN_BYTES, usable_cpus
+
+    processes = usable_cpus() if jsonl.stat().st_size >= PARALLEL_MIN_BYTES else 1
+    plural = "processes" if processes > 1 else "process"
     cli = shutil.which("cio-coach", path=str(Path(sys.executable).parent))
     ours, alone, theirs = [], [], []
     for _ in range(rounds):
@@ -356,17 +359,10 @@ def race_write_good(jsonl: Path, write_good: list[str], tmp: Path, rounds: int,
                      for a, b, c in zip(ours, alone, theirs, strict=True))
     verdict = "meets" if mine <= other else "misses"
     print(f"side by side, {rounds} rounds in turn over {count:,} drafts: cio-coach check "
-          f"--jsonl {mine:.2f} s ({_cpus()} processes), --workers 1 {single:.2f} s, "
+          f"--jsonl {mine:.2f} s ({processes} {plural}), --workers 1 {single:.2f} s, "
           f"write-good {other:.2f} s (medians; rounds "
           f"{each}); {verdict} the target of at least write-good's speed "
           f"(one process alone: {single / other:.2f}x write-good's time)")
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
 
 
 def row(name: str, r: dict) -> str:

@@ -257,10 +257,10 @@ def _workers_for(stdin, coach: Coach, asked: int) -> int:
         return 1
     if asked:
         return asked
-    return _cpus() if info.st_size >= PARALLEL_MIN_BYTES else 1
+    return usable_cpus() if info.st_size >= PARALLEL_MIN_BYTES else 1
 
 
-def _cpus() -> int:
+def usable_cpus() -> int:
     """The CPUs this process may run on (not the machine's count, under a CPU limit)."""
     try:
         return min(MAX_WORKERS, len(os.sched_getaffinity(0)))

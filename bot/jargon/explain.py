@@ -65,6 +65,8 @@ THATS_LATER_RE = re.compile(
     r"connection|code|file|list|record|screen|page|website|platform|account|key|address|"
     r"number|kit|equipment|link|line|check)s?\s+[^,.;:()\n]{0,60}?"
     r"(?:that|which|who|where|used|you)\b)", re.IGNORECASE)
+# a cheap look, once a draft, for the dash and opening word THATS_LATER_RE needs
+THATS_HINT_RE = re.compile(r"\s[-\u2013\u2014]\s+(?:that|this|it)\b", re.IGNORECASE)
 LIST_WORDS_RE = re.compile(r"\b(?:and|or|plus)\b")
 # "the network name (SSID)": the plain words first, the term alone in brackets after them
 PLAIN_BEFORE_RE = re.compile(r"(?:^|[\s(])(?P<words>[A-Za-z][a-z-]{3,}(?: [a-z][a-z-]+){0,3})"
@@ -150,6 +152,11 @@ def _explained_after(prose: str, start: int, end: int) -> tuple[int, int] | None
         if clause:
             return end, _clause_end(prose, clause.end())
     return None
+
+
+def might_explain_later(prose: str) -> bool:
+    """Could any "- that's the X that ..." clause stand in the text at all?"""
+    return THATS_HINT_RE.search(prose) is not None
 
 
 def explained_later(prose: str, end: int) -> tuple[int, int] | None:

@@ -44,7 +44,6 @@ ACRONYM_WHY = "An abbreviation or name a reader outside IT may not know."
 ACRONYM_INSTEAD = ("Spell it out the first time, e.g. 'full name (ABC)', or say what it is "
                    "or does for the reader.")
 CAPITALS_RE = re.compile(r"(?<![^\W_])[A-Z0-9&]*[A-Z][A-Z0-9&]*s?(?![^\W_])")
-# "Building 81A", "Room B2", "Line 3": what follows names a place or a part, not a system
 # "GOV.UK", "HP-2F-East": capitals joined to more of one name are part of it, not an
 # acronym to spell out
 NAME_GOES_ON_RE = re.compile(r"\.[A-Z]{2}|-[A-Z0-9]*\d")
@@ -55,6 +54,7 @@ def _part_of_a_name(prose: str, end: int) -> bool:
     return NAME_GOES_ON_RE.match(prose, end) is not None
 
 
+# "Building 81A", "Room B2", "Line 3": what follows names a place or a part, not a system
 PLACE_WORDS = word_set("""
 building buildings room rooms floor level gate bay bays dock docks line lines unit units
 block wing suite corridor corridors area zone stand platform aisle door doors part parts

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 from bot.jargon.acronyms import Definition, find_definitions
 from bot.jargon.audiences import Audience, resolve_audience
 from bot.jargon.compounds import compound_findings
-from bot.jargon.explain import explained_later, explanation
+from bot.jargon.explain import explained_later, explanation, might_explain_later
 from bot.jargon.findings import Finding, Scan
 from bot.jargon.markup import mask
 from bot.jargon.openscan import (
+    GREETINGS,
     UNIT_SHAPES,
     Tokens,
     component_findings,
@@ -259,7 +260,7 @@ def _without_back_references(findings: list[Finding], prose: str) -> list[Findin
     return kept
 
 
-GREETED_RE = re.compile(r"(?:^|\n|[.!?]\s+)(?:hi|hello|hey|dear|morning|thanks)\s+$",
+GREETED_RE = re.compile(rf"(?:^|\n|[.!?]\s+)(?:{'|'.join(sorted(GREETINGS))})\s+$",
                         re.IGNORECASE)
 NAME_END_RE = re.compile(r"\s*[,!:]")
 
@@ -277,14 +278,15 @@ def _outside_labels(findings: list[Finding], prose: str) -> list[Finding]:
     Storage"): words the reader sees on the screen and is told to click or will
     recognise, not words to understand; and inside a quoted example ("a passphrase such
     as 'kettle-orbit-spruce-47'")."""
-    quoted = any(q in prose for q in QUOTES)
-    if not quoted and ">" not in prose:
+    quoted, menu = any(q in prose for q in QUOTES), ">" in prose
+    if not quoted and not menu:
         return findings
-    labels = [m.span(1) for m in QUOTED_LABEL_RE.finditer(prose)
-              if len(m.group(1).split()) <= MAX_LABEL_WORDS] if quoted else []
+    labels: list[tuple[int, int]] = []
     if quoted:
+        labels += [m.span(1) for m in QUOTED_LABEL_RE.finditer(prose)
+                   if len(m.group(1).split()) <= MAX_LABEL_WORDS]
         labels += [m.span(1) for m in QUOTED_EXAMPLE_RE.finditer(prose)]
-    if ">" in prose:
+    if menu:
         labels += [m.span() for m in MENU_PATH_RE.finditer(prose)]
     return [f for f in findings
             if not any(a <= f.start and f.end <= b for a, b in labels)] if labels else findings
@@ -315,8 +317,6 @@ def _explained_later(prose: str, finding: Finding, findings: list[Finding]
                      ) -> tuple[int, int] | None:
     """"the firewall at all four academies - that's the device that ...": the clause
     explains the last term before it, so no other finding may stand in between."""
-    if "\u2013 th" not in prose and "- th" not in prose and "\u2014 th" not in prose:
-        return None
     span = explained_later(prose, finding.end)
     if span is None or any(finding.end <= g.start < span[0] for g in findings):
         return None
@@ -333,9 +333,10 @@ def _unexplained(findings: list[Finding], tokens: Tokens,
         number = tokens.sentence_at(start)
         return sentences[number + 1] if number + 1 < len(sentences) else None
 
+    later = might_explain_later(tokens.prose)
     spans = [(f, span) for f in findings
              if (span := explanation(tokens.prose, f.start, f.end, following)
-                 or _explained_later(tokens.prose, f, findings)) is not None]
+                 or (_explained_later(tokens.prose, f, findings) if later else None)) is not None]
     if not spans:
         return findings
     keys = {id(f): _key(f) for f in findings}

@@ -3,6 +3,7 @@ environment cleaned of the developer's own settings."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -26,14 +27,10 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
     """`cio-coach ARGS...`; `stdout_text` and `stderr_text` hold the decoded output.
     `stdin_file`: a file opened as standard input (a regular file, not a pipe)."""
     data = input.encode("utf-8") if isinstance(input, str) else input
-    command = [sys.executable, "-m", "bot", *args]
-    if stdin_file is not None:
-        with stdin_file.open("rb") as fh:
-            proc = subprocess.run(command, stdin=fh, capture_output=True, env=clean_env(env),
-                                  cwd=cwd, timeout=timeout)
-    else:
-        proc = subprocess.run(command, input=data, capture_output=True, env=clean_env(env),
-                              cwd=cwd, timeout=timeout)
+    with stdin_file.open("rb") if stdin_file else contextlib.nullcontext() as fh:
+        proc = subprocess.run([sys.executable, "-m", "bot", *args], stdin=fh,
+                              input=None if fh else data, capture_output=True,
+                              env=clean_env(env), cwd=cwd, timeout=timeout)
     proc.stdout_text = proc.stdout.decode("utf-8", "replace")  # type: ignore[attr-defined]
     proc.stderr_text = proc.stderr.decode("utf-8", "replace")  # type: ignore[attr-defined]
     return proc
