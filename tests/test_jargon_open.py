@@ -459,3 +459,8 @@ def test_operations_know_the_hmi():
     text = "Operators cannot start new jobs on the HMI until the MES interface is back."
     assert "HMI" in [t for t, _ in found(text, audience="general")]
     assert "HMI" not in [t for t, _ in found(text, audience="operations")]
+
+
+def test_an_its_the_device_clause_later_in_the_sentence_explains_too():
+    assert found("Over Easter we are replacing the firewall at all four academies - it's "
+                 "the device that filters what comes in from the internet.") == []
