@@ -168,7 +168,7 @@ def _unknown_name(word: str, vocab: Vocabulary, frequencies: dict[str, float]) -
         return False
     low = word.lower()
     return frequencies.get(low, 0.0) < UNKNOWN_NAME_ZIPF and low not in vocab.product_words \
-        and low not in vocab.everyday
+        and low not in vocab.everyday and low not in vocab.allowed
 
 
 def _spaced(tokens: Tokens, k: int) -> bool:

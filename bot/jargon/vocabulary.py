@@ -60,6 +60,7 @@ class Vocabulary:
     leaning: frozenset[str] = frozenset()
     phrases: frozenset[tuple[str, str]] = frozenset()
     everyday: frozenset[str] = frozenset()
+    allowed: frozenset[str] = frozenset()  # acronyms everyone knows, lower case ("dfe")
     products: frozenset[tuple[str, ...]] = frozenset()  # lower-case words of known names
     product_words: frozenset[str] = frozenset()  # every word of a known name
     technical: frozenset[str] = frozenset()  # every word with a technical lean
@@ -174,6 +175,7 @@ def load_vocabulary(data_dir: Path) -> Vocabulary:
     return Vocabulary(
         rare=frozenset(rare - known), leaning=frozenset(leaning - known),
         phrases=frozenset(p for p in phrases if not (set(p) & allowed)), everyday=everyday,
+        allowed=frozenset(allowed),
         products=frozenset(products), product_words=product_words,
         technical=frozenset(technical - known), strong=frozenset(strong - known),
         lean={w: gap for w, gap in lean.items() if w not in known},
