@@ -124,6 +124,12 @@ def test_a_next_sentence_that_says_what_it_does_explains_a_product():
     assert found("The VPN was down. The VPN was the problem.")
 
 
+def test_a_next_sentence_defining_the_head_of_a_phrase_explains_the_phrase():
+    text = "The figures now come from the data warehouse. "
+    assert found(text + "The warehouse is where all our reports get their numbers.") == []
+    assert [t for t, _ in found(text + "The warehouse team will be told.")] == ["data warehouse"]
+
+
 def test_every_offered_rewrite_checks_clean_of_high_severity_findings():
     import json
     from pathlib import Path

@@ -35,7 +35,7 @@ PLAIN_FIRST_RE = re.compile(r"\b[a-z]+,\s+or\s+$")
 NAMED_IN_BRACKETS_RE = re.compile(r"\b([a-z][a-z-]+)\s*\($")
 ADDRESS_RE = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}|(?:\d{1,3}\.){3}\d{1,3}")  # web or network
 DEFINES_RE = re.compile(r"\s*(?:(?:this|that|it|these|they)\s+(?:is|are|means)|"
-                        r"(?:is|are|means|refers\s+to)\s+(?:the|a|an|when|how|what))\b",
+                        r"(?:is|are|means|refers\s+to)\s+(?:the|a|an|when|where|how|what))\b",
                         re.IGNORECASE)
 # "BitLocker scrambles the contents of the drive so that ...": says what it does
 DOES_RE = re.compile(r"\s+(?:(?!was\b|has\b|does\b)[a-z]+s|lets|keeps|makes)\s+"
@@ -133,7 +133,10 @@ def explanation(prose: str, start: int, end: int,
         sentence = prose[following[0]:following[1]]
         # "This is a ..." speaks of what the last sentence ended on, not of all of it
         last_words = len(prose[end:following[0]].split()) <= LAST_WORDS
-        if defines(sentence, term, this_is_a=last_words):
+        # "... set up with Windows Autopilot. Autopilot means ...": the phrase's head
+        head = term.split()[-1] if " " in term else ""
+        if defines(sentence, term, this_is_a=last_words) or \
+                (len(head) > 3 and defines(sentence, head, this_is_a=False)):
             return following
     return None
 
