@@ -43,7 +43,7 @@ def test_a_strong_compound_with_no_other_jargon_is_uncertain():
 
 
 def test_a_weaker_compound_needs_a_technical_sentence():
-    assert "admin rights" in found("The VPN change removes local admin rights from laptops.")
+    assert "admin rights" in found("The VPN change removes admin rights from laptops.")
     assert found("The new policy removes admin rights from every laptop.") == []
 
 
