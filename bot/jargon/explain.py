@@ -171,13 +171,28 @@ def explained_later(prose: str, end: int) -> tuple[int, int] | None:
     return later.start("clause"), _clause_end(prose, later.end())
 
 
+# "After the cutover, the team will check ...": a comma after a term that closes an
+# introductory phrase opens the main clause, not an apposition
+INTRO_PHRASE_RE = re.compile(
+    r"(?:^|[.;:!?\n,]\s*)(?:after|before|during|once|when|whenever|following|until|since|"
+    r"if|unless|while|whilst|because|although|though|as\s+soon\s+as|on|in|at|with|without|"
+    r"by|from|for|through|over|under|between)\s[^,.;:!?\n]*$", re.IGNORECASE)
+INTRO_LOOKBACK = 80
+
+
+def _closes_an_introductory_phrase(prose: str, start: int, end: int) -> bool:
+    return prose[end:end + 1] == "," and \
+        INTRO_PHRASE_RE.search(prose, max(0, start - INTRO_LOOKBACK), start) is not None
+
+
 def _apposition(prose: str, start: int, end: int, to_the_end: bool = True
                 ) -> tuple[int, int] | None:
     """"X, the phone app that ...", "X - that's the device that ...", "X, the disk
     encryption on your laptop." (`to_the_end`): an apposition after prose[end], not an
     item of a list. After a head noun only the first kind: "after a BIOS update, the
     laptop may ask ..." is a clause, not an apposition."""
-    if LIST_ITEM_RE.search(prose, max(0, start - MAX_LOOKBACK), start):
+    if LIST_ITEM_RE.search(prose, max(0, start - MAX_LOOKBACK), start) or \
+            _closes_an_introductory_phrase(prose, start, end):
         return None
     apposition = APPOSITION_AFTER_RE.match(prose, end)
     if apposition:
