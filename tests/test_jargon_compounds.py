@@ -82,4 +82,5 @@ def test_everyday_policies_jobs_and_tiers_are_not_reported(text):
 
 
 def test_a_head_followed_by_its_object_is_a_verb():
-    assert not [t for t in found("The SMTP relay queues them overnight.") if "queues" in t]
+    assert not [t for t in found("The SMTP relay queues them overnight.")
+                if " " in t and "queues" in t]
