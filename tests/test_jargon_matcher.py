@@ -276,3 +276,9 @@ def test_acronyms_written_in_mixed_case_are_acronyms():
     # explained, or known to everyone (a degree, a department, a date of birth)
     assert terms("Power over Ethernet (PoE) switches failed again.") == []
     assert terms("She has a PhD; guidance from the DfE and MoD asks for your DoB.") == []
+
+
+def test_the_acronym_in_a_listed_phrase_must_be_written_in_capitals():
+    assert terms("Tonight we run the DR test with the finance team.") == ["DR test"]
+    # a server's name is not the phrase
+    assert "DR test" not in terms("Log on to dr-test before noon.")

@@ -21,7 +21,7 @@ from bot.jargon.openscan import Tokens
 from bot.jargon.scanner import scan_text
 from bot.jargon.senses import CueSet
 from bot.jargon.terms import Lists, SenseCue, Term
-from bot.jargon.tokens import inflections, normalise_phrase, word_set
+from bot.jargon.tokens import WORD_RE, inflections, normalise_phrase, word_set
 from bot.jargon.vocabulary import load_vocabulary
 
 # cheap tests that let most drafts skip the markup mask and the definition search
@@ -84,6 +84,9 @@ class Form:
     word: int  # which word carries the inflection: 0 first, -1 last
     upper_only: bool  # an acronym: only its upper-case spelling counts
     canonical: bool = True  # a spelling of the entry's own term (not a listed synonym)
+    # which words of a phrase are acronyms, to be written in capitals ("DR test" is not
+    # the server dr-test); empty when none is
+    capitals: tuple[bool, ...] = ()
 
 
 def term_key(term: str) -> str:
@@ -95,6 +98,12 @@ def _is_upper_form(form: str) -> bool:
     return bool(letters) and all(ch.isupper() for ch in letters)
 
 
+def _acronym_words(spelling: str) -> tuple[bool, ...]:
+    """Per word of a phrase, is it an acronym (two or more capitals)? () when none is."""
+    flags = tuple(len(w) > 1 and w.isupper() for w in WORD_RE.findall(spelling))
+    return flags if any(flags) else ()
+
+
 def _forms_of(term: Term) -> Iterable[tuple[tuple[str, ...], Form]]:
     own = "".join(normalise_phrase(term.term))
     for spelling in (term.term, *term.variants):
@@ -103,14 +112,16 @@ def _forms_of(term: Term) -> Iterable[tuple[tuple[str, ...], Form]]:
             continue
         upper = _is_upper_form(spelling)
         canon = "".join(words) == own
+        caps = _acronym_words(spelling) if len(words) > 1 and not upper else ()
         spellings = [words]
-        if 1 < len(words) <= MAX_JOINED_PARTS and not upper:
+        if 1 < len(words) <= MAX_JOINED_PARTS and not upper and not caps:
             spellings.append(("".join(words),))
         for ws in spellings:
-            yield ws, Form(term, "", 0, upper, canon)
+            yield ws, Form(term, "", 0, upper, canon, caps if len(ws) > 1 else ())
             if "n" in term.pos:
                 for inflected, tag in inflections(ws[-1], "n"):
-                    yield ws[:-1] + (inflected,), Form(term, tag, -1, upper, canon)
+                    yield ws[:-1] + (inflected,), Form(term, tag, -1, upper, canon,
+                                                       caps if len(ws) > 1 else ())
             if "v" in term.pos:
                 verb_forms = [(ws[0], ""), *inflections(ws[0], "v")]
                 for inflected, tag in verb_forms[1:]:
@@ -216,8 +227,9 @@ class Checker:
                 forms = index.get(tuple(low[i:i + size]))
                 if not forms or (size > 1 and not all(map(joinable, range(i + 1, i + size)))):
                     continue
-                form = next((f for f in forms if not f.upper_only
-                             or _written_upper(words[i:i + size], f.tag)), None)
+                form = next((f for f in forms if (not f.upper_only
+                             or _written_upper(words[i:i + size], f.tag))
+                             and _acronyms_in_capitals(words[i:i + size], f)), None)
                 if form is not None:
                     found.append((i, i + size, form))
                     taken = i + size
@@ -321,6 +333,15 @@ def _shouted(core: str) -> bool:
 
 def _acronym_core(word: str) -> str:
     return looks_like_acronym(word) or word.upper()
+
+
+def _acronyms_in_capitals(words: list[str], form: Form) -> bool:
+    if not form.capitals or len(words) != len(form.capitals):
+        return True
+    if form.tag == "s" and words[-1].endswith("s"):
+        words = [*words[:-1], words[-1][:-1]]  # "VMs"
+    return all(word.isupper() for word, acronym in zip(words, form.capitals, strict=True)
+               if acronym)
 
 
 def _written_upper(words: list[str], tag: str) -> bool:
