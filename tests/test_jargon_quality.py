@@ -175,13 +175,13 @@ def test_blind_drafts_meet_a_quality_bar():
 def test_real_style_drafts_meet_a_quality_bar():
     """IT notices written in the style of real ones (status pages, announcements,
     postmortems, change notices, ERP cutover notes, helpdesk replies) with non-IT controls
-    (tests/data/drafts_real.jsonl). A floor under today's figures, to catch regressions;
-    the issue's targets (recall 0.9, precision 0.95) are not met yet: see docs/jargon.md."""
+    (tests/data/drafts_real.jsonl), the set the issue's targets are set on: recall 0.9,
+    precision 0.95, no must-not-flag term (today 0.929, 0.972, 0)."""
     drafts = _labelled_drafts("drafts_real.jsonl")
     recall, precision, ok_hits, notes = _score(drafts)
-    assert recall >= 0.74, notes
-    assert precision >= 0.94, notes
-    assert ok_hits <= 3, notes
+    assert recall >= 0.90, notes
+    assert precision >= 0.95, notes
+    assert ok_hits == 0, notes
     wrong_in_controls = [n for n in notes if n[0] == "control" and n[1] != "missed"]
     assert wrong_in_controls == []  # the non-IT notices get nothing beyond their labels
 
@@ -192,21 +192,25 @@ def test_real_style_drafts_meet_a_quality_bar():
 # precision, must-not-flag terms hit) in the comments.
 FRESH_SETS = [
     # 0.569, 0.894, 17
-    pytest.param("drafts_real5.jsonl", 0.54, 0.87, 20, id="real5"),
+    # (after two glossary sweeps by area: 0.668, 0.935, 10)
+    pytest.param("drafts_real5.jsonl", 0.64, 0.90, 12, id="real5"),
     # seven kinds of organisation; its must-not-flag hits were later looked at and led to
     # general fixes (a bracket after a head noun, "in plain English means", a next
     # sentence saying what a product does to everything): 0.696, 0.851, 24 (the code at
     # the start of that stop: 0.696, 0.835, 28)
-    pytest.param("drafts_real6.jsonl", 0.67, 0.83, 27, id="real6"),
+    # (after the glossary sweeps: 0.768, 0.896, 18)
+    pytest.param("drafts_real6.jsonl", 0.74, 0.86, 20, id="real6"),
     # hospitals, schools, warehouses, payroll, status pages, offices; its misses and
     # must-not-flag hits were then looked at and led to general fixes (plain words given
     # before a term in brackets, an apposition to the clause's end, a gloss in brackets
     # opening with an article): 0.686, 0.871, 25
-    pytest.param("drafts_real7.jsonl", 0.66, 0.87, 23, id="real7"),
+    # (after the glossary sweeps: 0.774, 0.938, 13)
+    pytest.param("drafts_real7.jsonl", 0.75, 0.90, 15, id="real7"),
     # councils, hospitals, schools, law firms, SaaS status pages; first run 0.765, 0.817,
     # 18, then tuned on (addresses to visit, dash appositions, places, greetings): 0.765,
     # 0.845, 14
-    pytest.param("drafts_real8.jsonl", 0.74, 0.81, 17, id="real8"),
+    # (after the glossary sweeps: 0.841, 0.863, 13)
+    pytest.param("drafts_real8.jsonl", 0.81, 0.83, 15, id="real8"),
     # written at the end of a later stop, never tuned on: 0.701, 0.858, 14 (the code from
     # the start of that stop: 0.693, 0.857, 14)
     pytest.param("drafts_blind5.jsonl", 0.67, 0.83, 17, id="blind5"),
@@ -214,6 +218,10 @@ FRESH_SETS = [
     # once at its end and never tuned on: 0.690, 0.801, 25 (the code from the start of
     # that stop: 0.690, 0.763, 28)
     pytest.param("drafts_blind6.jsonl", 0.66, 0.77, 28, id="blind6"),
+    # written by a helper at the start of a later stop from the brief with its example
+    # product names and phrases taken out (pick them from real pages read), never tuned
+    # on: 0.767, 0.790, 18 on the code from the start of that stop
+    pytest.param("drafts_blind7.jsonl", 0.74, 0.76, 20, id="blind7"),
 ]
 
 
