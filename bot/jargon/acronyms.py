@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass
 
 ACRONYM_TOKEN_RE = re.compile(r"[A-Z0-9&]{1,9}[A-Z0-9](?:s)?")
+# "PoE", "QoS", "SaaS", "VoIP": an acronym whose short words ("over", "of", "as a") are
+# written small
+MIXED_CASE_RE = re.compile(r"(?<![^\W_])[A-Z]{1,2}[a-z]{1,2}[A-Z]{1,2}s?(?![^\W_])")
 DIGIT_PATTERN_RE = re.compile(
     r"(?:Q[1-4]|H[12]|FY\d{2,4}|\d+[KMBX]|\d+(?:AM|PM)|\d+[DH]|\d+S"
     r"|[A-Z]{1,3}(?:19|20)\d\d"  # a period label: YE2024, WK2025
@@ -49,6 +52,13 @@ def looks_like_acronym(token: str) -> str | None:
     if not any(ch.isalpha() for ch in core) or DIGIT_PATTERN_RE.match(core):
         return None
     return core
+
+
+def mixed_case_acronym(word: str) -> str | None:
+    """The acronym a word in mixed case stands for ("PoE" -> "POE"), or None."""
+    if MIXED_CASE_RE.fullmatch(word) is None:
+        return None
+    return (word[:-1] if word.endswith("s") and word[-2].isupper() else word).upper()
 
 
 def _core(short: str) -> str:

@@ -14,7 +14,12 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bot.jargon.acronyms import Definition, looks_like_acronym
+from bot.jargon.acronyms import (
+    MIXED_CASE_RE,
+    Definition,
+    looks_like_acronym,
+    mixed_case_acronym,
+)
 from bot.jargon.audiences import Audience
 from bot.jargon.findings import Finding, Scan
 from bot.jargon.openscan import Tokens
@@ -44,9 +49,6 @@ ACRONYM_WHY = "An abbreviation or name a reader outside IT may not know."
 ACRONYM_INSTEAD = ("Spell it out the first time, e.g. 'full name (ABC)', or say what it is "
                    "or does for the reader.")
 CAPITALS_RE = re.compile(r"(?<![^\W_])[A-Z0-9&]*[A-Z][A-Z0-9&]*s?(?![^\W_])")
-# "PoE", "QoS", "SaaS", "VoIP": an acronym whose short words ("over", "of", "as a") are
-# written small
-MIXED_CASE_RE = re.compile(r"(?<![^\W_])[A-Z]{1,2}[a-z]{1,2}[A-Z]{1,2}s?(?![^\W_])")
 # "GOV.UK", "HP-2F-East": capitals joined to more of one name are part of it, not an
 # acronym to spell out
 NAME_GOES_ON_RE = re.compile(r"\.[A-Z]{2}|-[A-Z0-9]*\d")
@@ -56,12 +58,6 @@ def _capitalised(prose: str):
     """Words in capitals, then acronyms in mixed case (most drafts have none)."""
     yield from CAPITALS_RE.finditer(prose)
     yield from MIXED_CASE_RE.finditer(prose)
-
-
-def _mixed_case_acronym(word: str) -> str | None:
-    if MIXED_CASE_RE.fullmatch(word) is None:
-        return None
-    return (word[:-1] if word.endswith("s") and word[-2].isupper() else word).upper()
 
 
 def _part_of_a_name(prose: str, end: int) -> bool:
@@ -277,7 +273,7 @@ class Checker:
             word = words[k]
             if used[k]:
                 continue
-            core = looks_like_acronym(word) or _mixed_case_acronym(word)
+            core = looks_like_acronym(word) or mixed_case_acronym(word)
             if not core or core in self.allowed or core in defined or _shouted(core) or \
                     (k > 0 and low[k - 1] in PLACE_WORDS):
                 continue
