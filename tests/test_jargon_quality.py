@@ -79,6 +79,8 @@ DRAFTS = [
      [], [], ["green", "factory"]),
     ("sense", "There is a cloud over the merger until the regulator decides.",
      [], [], ["cloud", "merger"]),
+    ("sense", "The cloud hanging over this year's budget is the energy contract.",
+     [], [], ["cloud", "budget"]),
     ("sense", "Sales had a great sprint to the finish line this quarter.",
      [], [], ["sprint", "quarter"]),
     ("sense", "Our order backlog in Poland is down to two weeks.",
