@@ -384,6 +384,8 @@ def test_finance_knows_its_own_cutover():
     ("The on-call DBA promoted the secondary database after the cluster failover.", "promoted"),
     ("We re-pointed the Power BI refreshes to the new SQL server overnight.", "re-pointed"),
     ("The vendor bounced the load balancer twice to clear the hung sessions.", "bounced"),
+    ("Your laptop's MDM profile was broken, so we re-enrolled it in Intune.", "re-enrolled"),
+    ("The SQL cluster reconverged after the storage node was fenced.", "reconverged"),
 ])
 def test_it_verbs_in_a_technical_sentence(text, verb):
     assert (verb, "technical verb") in found(text)
