@@ -481,3 +481,9 @@ def test_operations_know_the_hmi():
 def test_an_its_the_device_clause_later_in_the_sentence_explains_too():
     assert found("Over Easter we are replacing the firewall at all four academies - it's "
                  "the device that filters what comes in from the internet.") == []
+
+
+def test_a_product_name_does_not_run_across_a_bracket():
+    text = ("The SSO federation moves to Shibboleth tonight, so choose 'Harrowgate University "
+            "(Okta)' from the list.")
+    assert not [t for t, _ in found(text) if "(" in t]

@@ -201,7 +201,7 @@ def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[
             continue
         end = k + 1
         while end < len(words) and not used[end] and words[end][:1].isupper() and \
-                tokens.sentence_of[end] == tokens.sentence_of[k]:
+                tokens.sentence_of[end] == tokens.sentence_of[k] and _spaced(tokens, end):
             end += 1
         cue = end < len(words) and not used[end] and low[end] in IT_CUE_NOUNS and \
             _spaced(tokens, end)
