@@ -334,17 +334,19 @@ def _acronym_core(word: str) -> str:
 def _acronyms_in_capitals(words: list[str], form: Form) -> bool:
     if not form.capitals or len(words) != len(form.capitals):
         return True
-    if form.tag == "s" and words[-1].endswith("s"):
-        words = [*words[:-1], words[-1][:-1]]  # "VMs"
-    return all(word.isupper() for word, acronym in zip(words, form.capitals, strict=True)
-               if acronym)
+    return all(word.isupper() for word, acronym in
+               zip(_singular(words, form.tag), form.capitals, strict=True) if acronym)
 
 
 def _written_upper(words: list[str], tag: str) -> bool:
-    last = words[-1]
-    if tag == "s" and last.endswith("s"):
-        last = last[:-1]
-    return all(w.isupper() for w in (*words[:-1], last) if any(c.isalpha() for c in w))
+    return all(w.isupper() for w in _singular(words, tag) if any(c.isalpha() for c in w))
+
+
+def _singular(words: list[str], tag: str) -> list[str]:
+    """The words with a plural form's last "s" taken off ("VMs" -> "VM")."""
+    if tag == "s" and words[-1].endswith("s"):
+        return [*words[:-1], words[-1][:-1]]
+    return list(words)
 
 
 class _Spans:
