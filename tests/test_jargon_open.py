@@ -25,6 +25,9 @@ def found(text: str, **kw) -> list[tuple[str, str]]:
     ("The sales_daily_load job failed.", "sales_daily_load", "code name"),
     ("Delete ~/Library/Caches/Teams to free space.", "~/Library/Caches/Teams", "file path"),
     ("Your laptop has reservation 10.20.5.41 now.", "10.20.5.41", "network address"),
+    ("Laptops will join the 5 GHz band.", "5 GHz", "technical measurement"),
+    ("Labels now print at 300 dpi.", "300 dpi", "technical measurement"),
+    ("The branch line runs at 100Mbps.", "100Mbps", "technical measurement"),
 ])
 def test_token_shapes_say_what_kind_of_thing_they_are(text, term, kind):
     assert (term, kind) in found(text)
@@ -40,6 +43,7 @@ def test_token_shapes_say_what_kind_of_thing_they_are(text, term, kind):
     "The year-end folder is called YE2024.",
     "Parking spaces will be taken offline each night from 19:00.",
     "Crews will patch the potholes near the school entrance.",
+    "Each mailbox is limited to 100 GB.",
 ])
 def test_place_numbers_and_everyday_senses_are_not_flagged(text):
     assert found(text) == []

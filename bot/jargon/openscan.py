@@ -31,6 +31,9 @@ KIND_TEXT = {
                     "say what the reader saw, e.g. 'an error page'"),
     "network port": ("A network protocol and port number.",
                      "say which connection was affected, e.g. 'the VPN connection'"),
+    "technical measurement": ("A speed, frequency or resolution in a technical unit: it "
+                              "means little to most readers.", "say what it means for the "
+                              "reader, e.g. 'fast enough for video calls'"),
     "command-line option": ("A command or command-line option.",
                             "say what the reader should do, step by step"),
     "code name": ("A name from program code.", "say what went wrong in plain words"),

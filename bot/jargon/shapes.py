@@ -1,6 +1,7 @@
 """Technical tokens recognised by their shape, whatever the word: paths, server names,
-versions, network addresses, command-line options, code names, ticket numbers and status
-codes. No list can name them all; their form says what kind of thing they are.
+versions, network addresses, command-line options, code names, ticket numbers, status
+codes and measurements in technical units. No list can name them all; their form says
+what kind of thing they are.
 
 `find_shapes(prose)` yields (start, end, kind) over the masked prose.
 """
@@ -26,6 +27,9 @@ SHAPES: tuple[tuple[str, str], ...] = (
     ("status code", r"\b[1-5]\d\d(?=\s+(?:errors?|error codes?|responses?|status|codes?)\b)"
                     r"|\b(?:HTTP|error|code|status)\s+[1-5]\d\d\b"),
     ("network port", r"\b(?:UDP|TCP|port|ports)\s+\d{2,5}\b"),
+    # a speed, frequency or resolution: sizes (MB, GB) are known, these are not
+    ("technical measurement", r"\b\d+(?:\.\d+)?\s?(?:[kKMGT]bps|[kKMGT]b/s|[kMG]Hz|dpi|ppi|IOPS)"
+                              r"(?![\w/])"),
     ("command-line option", r"(?<![\w/-])(?:--?[A-Za-z][\w-]*[\w]|/(?:[a-z]{3,})(?![\w/.]))"
                             r"(?=[\s,.;:)]|$)"),
     ("code name", r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b"  # snake_case, E_MATNR_NOT_FOUND
@@ -39,16 +43,20 @@ SHAPES: tuple[tuple[str, str], ...] = (
 TRIGGER_RE = re.compile(r"[\d/\\_]|\.\w|[a-z][A-Z]|(?<!\S)-")
 DELIMITERS = frozenset(" \t\n\r\f\v\u00a0,;()[]\"'")
 TRAILING = ".:!?"
-MULTI_WORD = frozenset(["status code", "network port"])
+MULTI_WORD = {"status code": "status", "network port": "port",
+              "technical measurement": "measurement"}  # kind -> its group's name
 TOKEN_SHAPES = tuple((kind, re.compile(pattern)) for kind, pattern in SHAPES
                      if kind not in MULTI_WORD)
-MULTI_WORD_RE = re.compile("|".join(f"(?:{p})" for k, p in SHAPES if k in MULTI_WORD))
+MULTI_WORD_RE = re.compile("|".join(f"(?P<{MULTI_WORD[k]}>{p})" for k, p in SHAPES
+                                     if k in MULTI_WORD))
+KIND_OF_GROUP = {group: kind for kind, group in MULTI_WORD.items()}
 TWO_PART_RE = re.compile(r"\d{1,2}\.\d{1,3}")
 NAME_BEFORE_RE = re.compile(r"\b([A-Z][\w-]*)\s+$")
 PLACE_NAMES = frozenset(["room", "building", "floor", "level", "block", "suite", "gate", "bay",
                          "section", "chapter", "clause", "step", "figure", "table", "page",
                          "version", "release", "unit", "phase", "line"])
-MULTI_WORD_TRIGGERS = ("error", "code", "status", "response", "http", "udp", "tcp", "port")
+MULTI_WORD_TRIGGERS = ("error", "code", "status", "response", "http", "udp", "tcp", "port",
+                       "bps", "b/s", "hz", "dpi", "ppi", "iops")
 DATE_RE = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")
 # a short lower-case word with digits is often ordinary: "mp3", "a4", "covid19", "x2"
 NOT_SERVER_NAMES = frozenset(["mp3", "mp4", "covid", "a4", "a3", "a5", "b2b", "h1", "h2", "q1",
@@ -93,8 +101,7 @@ def find_shapes(prose: str) -> list[tuple[int, int, str]]:
         taken = [(a, b) for a, b, _ in found]
         for m in MULTI_WORD_RE.finditer(prose):
             if not any(a < m.end() and m.start() < b for a, b in taken):
-                kind = "network port" if m.group()[:1] in "UTPp" else "status code"
-                found.append((m.start(), m.end(), kind))
+                found.append((m.start(), m.end(), KIND_OF_GROUP[m.lastgroup]))
         found.sort()
     return found
 
