@@ -151,6 +151,7 @@ class Checker:
         self.cues_of = {t.term: self.cues.get(term_key(t.term))
                         for t in (*self.team_terms, *lists.terms, *lists.buzzwords) if t.sense}
         self.vocabulary = load_vocabulary(lists.data_dir)
+        self.everyday_first = frozenset(t.term for t in lists.terms if t.sense == "plain")
         # "fail traffic over", "roll the change back": a phrasal verb around its object
         self.phrasal: dict[str, list[tuple[str, Form]]] = {}
         for words, forms in self.index.items():

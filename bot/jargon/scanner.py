@@ -152,7 +152,8 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     considered += dropped
     findings += leaning_findings(checker.vocabulary, tokens, busy)
     findings += verb_findings(checker.vocabulary, tokens, busy)
-    findings = _unexplained(_for_reader(findings, audience), tokens, definitions)
+    findings = _unexplained(_for_reader(findings, audience), tokens, definitions,
+                            checker.everyday_first)
     findings = _outside_labels(findings, tokens.prose)
     findings = _without_greeted_names(findings, tokens.prose)
     findings = _without_back_references(findings, tokens.prose)
@@ -323,10 +324,14 @@ def _explained_later(prose: str, finding: Finding, findings: list[Finding]
     return span
 
 
-def _unexplained(findings: list[Finding], tokens: Tokens,
-                 definitions: list[Definition]) -> list[Finding]:
+def _unexplained(findings: list[Finding], tokens: Tokens, definitions: list[Definition],
+                 everyday_first: frozenset[str] = frozenset()) -> list[Finding]:
     """Drop every finding of a term the writer explains somewhere in the text in plain
-    words (an explanation that holds other jargon explains nothing)."""
+    words (an explanation that holds other jargon explains nothing). A word whose first
+    sense is the everyday one, judged technical here only on weak evidence, is no jargon
+    in the words that say what the term is: the term it explains was that evidence ("a
+    DHCP scope (the pool of addresses ...)", "our tenant - the slice of Microsoft's cloud
+    that ..."); it is dropped there with the term."""
     sentences = tokens.sentences
 
     def following(start: int) -> tuple[int, int] | None:
@@ -341,6 +346,8 @@ def _unexplained(findings: list[Finding], tokens: Tokens,
         return findings
     keys = {id(f): _key(f) for f in findings}
     explained: set[str] = set()
+    heads: list[tuple[int, int]] = []
+    weak = {id(f) for f in findings if f.uncertain and f.entry in everyday_first}
     for f, span in spans:
         key = keys[id(f)]
         head = _head_end(tokens, span)
@@ -348,10 +355,13 @@ def _unexplained(findings: list[Finding], tokens: Tokens,
         # desktops (VDI)" gives the term's own long form, itself jargon
         given_before = span[1] <= f.start
         if not any(g.start < head and span[0] < g.end and g.severity != "low" and
-                   (given_before or keys[id(g)] != key) for g in findings):
+                   id(g) not in weak and (given_before or keys[id(g)] != key)
+                   for g in findings):
             explained.add(key)
+            heads.append((span[0], head))
     for d in definitions:  # an acronym whose long form is explained is explained too
         inside = [keys[id(f)] for f in findings if d.start <= f.start and f.end <= d.end]
         if inside and all(k in explained for k in inside):
             explained.add(d.acronym.lower())
-    return [f for f in findings if keys[id(f)] not in explained] if explained else findings
+    return [f for f in findings if keys[id(f)] not in explained and not (
+        id(f) in weak and any(a <= f.start and f.end <= b for a, b in heads))]
