@@ -1,0 +1,85 @@
+"""How far two careful labellers differ, beside the jargon check, on the same drafts.
+
+    python -m bench.bench_labellers
+
+`tests/data/second-labels-blind6-blind7.jsonl` holds a second labelling of the drafts of
+`drafts_blind6` and `drafts_blind7`, by a helper that saw only the labelling rules and
+the texts (never the first labels, the code or the lists). Each labelling is scored
+against the other as the bench scores the check (a finding counts for a term when their
+spans overlap), and the check against both. Then, for the check's misses and its
+must-not-flag hits against the first labels, what the second labeller called them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from bench.bench_jargon import _spans, our_spans, score
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+SECOND = DATA / "second-labels-blind6-blind7.jsonl"
+SETS = ("drafts_blind6", "drafts_blind7")
+LABELS = ("flag", "either", "ok")
+
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def _label(text: str, start: int, end: int, row: dict) -> str:
+    """The label of a span: the first of flag, either, ok whose terms overlap it."""
+    return next((kind for kind in LABELS if any(
+        a < end and start < b for term in row.get(kind, []) for a, b in _spans(text, term))),
+        "none")
+
+
+def _terms_as_spans(rows: list[dict], kinds: tuple[str, ...]) -> list[list[tuple[int, int]]]:
+    return [[span for kind in kinds for term in row[kind] for span in _spans(row["text"], term)]
+            for row in rows]
+
+
+def _line(name: str, figures: dict) -> str:
+    return (f"    {name:32} recall {figures['recall']:.3f}  precision "
+            f"{figures['precision']:.3f}  must-not-flag {figures['ok_flagged']:3d}")
+
+
+def compare(first: list[dict], second: list[dict]) -> None:
+    print(_line("second (flag) vs first", score(first, _terms_as_spans(second, ("flag",)))))
+    print(_line("second (flag+either) vs first",
+                score(first, _terms_as_spans(second, ("flag", "either")))))
+    print(_line("first (flag) vs second", score(second, _terms_as_spans(first, ("flag",)))))
+    ours = our_spans(first)
+    print(_line("cio-coach vs first", score(first, ours)))
+    print(_line("cio-coach vs second", score(second, ours)))
+    misses: Counter[str] = Counter()
+    false: Counter[str] = Counter()
+    for row, other, spans in zip(first, second, ours, strict=True):
+        text = row["text"]
+        for term in row["flag"]:
+            where = _spans(text, term)
+            if not any(a < f[1] and f[0] < b for a, b in where for f in spans):
+                misses[_label(text, *where[0], other)] += 1
+        for start, end in spans:
+            if _label(text, start, end, row) == "ok":
+                false[_label(text, start, end, other)] += 1
+    print(f"    cio-coach's misses, as the second labeller called them: {dict(misses)}")
+    print(f"    cio-coach's must-not-flag hits, as the second labeller called them: {dict(false)}")
+
+
+def main() -> int:
+    if not SECOND.is_file():
+        print(f"no second labelling at {SECOND}")
+        return 0
+    second = {row["id"]: row for row in _rows(SECOND)}
+    for name in SETS:
+        first = [row for row in _rows(DATA / f"{name}.jsonl") if row["id"] in second]
+        print(f"{name} ({len(first)} drafts)")
+        compare(first, [dict(row, **{k: second[row["id"]][k] for k in LABELS})
+                        for row in first])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
