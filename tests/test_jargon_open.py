@@ -103,6 +103,13 @@ def test_the_opening_line_names_the_audience():
     assert addressed_audience("Finance team: GL closes on Friday.", DATA_DIR) == "finance"
     assert addressed_audience("Plant managers: the MES is back.", DATA_DIR) == "operations"
     assert addressed_audience("The GL closes on Friday.", DATA_DIR) is None
+    # a title that opens on the readers' own name
+    assert addressed_audience("Operations update, 11:05: the MES is back.", DATA_DIR) == \
+        "operations"
+    assert addressed_audience("Sales corner: quotes now sync nightly.", DATA_DIR) == "sales"
+    assert addressed_audience("Executive summary: checkout was down.", DATA_DIR) == \
+        "executive"
+    assert addressed_audience("The sales figures are in.", DATA_DIR) is None
     assert found("Finance team: GL and AP close on Friday.") == []
     assert found("Finance team: GL and AP close on Friday.", audience="general")
 
