@@ -110,6 +110,14 @@ def test_the_opening_line_names_the_audience():
     assert addressed_audience("Executive summary: checkout was down.", DATA_DIR) == \
         "executive"
     assert addressed_audience("The sales figures are in.", DATA_DIR) is None
+    # a domain word before a role word names the readers: "warehouse" + "leads"
+    assert addressed_audience("Go-live checklist for warehouse leads: count the stock.",
+                              DATA_DIR) == "operations"
+    assert addressed_audience("For DC shift managers: the new module is live.", DATA_DIR) == \
+        "operations"
+    assert addressed_audience("Account execs: the quote template changes.", DATA_DIR) == "sales"
+    assert addressed_audience("Games night: a co-op board game with pizza.", DATA_DIR) is None
+    assert addressed_audience("Ask your line manager to approve it.", DATA_DIR) is None
     assert found("Finance team: GL and AP close on Friday.") == []
     assert found("Finance team: GL and AP close on Friday.", audience="general")
 

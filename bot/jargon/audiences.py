@@ -42,17 +42,24 @@ def _singular(term: str) -> str:
     return term[:-1] if len(term) > 2 and term.endswith("s") else term
 
 
+READER_FIELDS = ("readers:", "domains:", "roles:")
+
+
 def load_audience(path: Path) -> Audience:
+    """One term a line; `readers:` lines name the readers, and every `domains:` word
+    before every `roles:` word names them too ("warehouse" + "leads")."""
     known: set[str] = set()
-    readers: list[str] = []
+    named: dict[str, list[str]] = {field: [] for field in READER_FIELDS}
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if line.lower().startswith("readers:"):
-            readers.extend(r.strip().lower() for r in line[8:].split("|") if r.strip())
-        else:
+        field = next((f for f in READER_FIELDS if line.lower().startswith(f)), None)
+        if field:
+            named[field].extend(r.strip().lower() for r in line[len(field):].split("|")
+                                if r.strip())
+        elif line:
             known.add(_key(line))
+    readers = named["readers:"] + [f"{domain} {role}" for domain in named["domains:"]
+                                   for role in named["roles:"]]
     return Audience(path.stem, frozenset(known), tuple(readers))
 
 
