@@ -3,7 +3,8 @@
 `knowledge/jargon/audiences/NAME.txt` holds one known term a line and `readers:` lines
 naming the readers. A finding whose term the audience knows is dropped. Without an
 audience given, a first sentence that addresses known readers ("Finance team: ...",
-"To the AP team") picks their audience; otherwise the reader is `general`.
+"To the AP team") picks their audience, and so does a draft that uses four or more words
+of one trade ("MES", "work orders", "HMI", "OEE"); otherwise the reader is `general`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ GENERAL = "general"
 AUDIENCES = ("general", "finance", "operations", "sales", "executive")
 OPENING_CHARS = 160  # the greeting or title that names the readers sits at the start
 OPENING_WORDS = 30
+# A draft using this many distinct words of one trade is written for it. Not executive:
+# its words (ransomware, go-live, phishing) are in IT news to everyone.
+TRADE_WORDS = 4
+TRADES = ("finance", "operations", "sales")
 
 
 class AudienceError(ValueError):
@@ -110,14 +115,52 @@ def addressed_audience(text: str, data_dir: Path) -> str | None:
     return addressed_in([w.lower() for w in WORD_RE.findall(first)], data_dir)
 
 
+@cache
+def _trade_index(data_dir: Path) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """First word -> (words of a term, its trade) for the terms of each trade."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    audiences = load_audiences(data_dir)
+    for name in TRADES:
+        for key in audiences[name].known if name in audiences else ():
+            words = tuple(key.split())
+            index.setdefault(words[0], []).append((words, name))
+    return index
+
+
+def written_for(words: list[str], data_dir: Path) -> str | None:
+    """The trade whose own words (`words`: the draft's, lower case) the draft uses
+    TRADE_WORDS or more of, distinct: "the MES ... work orders ... the HMI ... OEE" is
+    written for the plant floor, whoever it greets."""
+    index = _trade_index(data_dir)
+    starts = [k for k, word in enumerate(words)
+              if word in index or (word[-1:] == "s" and word[:-1] in index)]
+    if len(starts) < TRADE_WORDS:
+        return None
+    used: dict[str, set[str]] = {}
+    for k in starts:
+        word = words[k]
+        for key in (word, word[:-1]) if word.endswith("s") else (word,):
+            for term, trade in index.get(key, ()):
+                found = (key, *words[k + 1:k + len(term)])
+                if found == term or found[:-1] + (found[-1].removesuffix("s"),) == term:
+                    # "work order" and "work orders" are one word of the trade
+                    used.setdefault(trade, set()).add(" ".join(term).removesuffix("s"))
+    best = max(used, key=lambda trade: len(used[trade]), default=None)
+    return best if best and len(used[best]) >= TRADE_WORDS else None
+
+
 def resolve_audience(name: str | None, text: str, data_dir: Path,
-                     first_words: list[str] | None = None) -> Audience:
-    """The audience asked for, else the one the opening addresses, else `general`
-    (`first_words`: the first sentence's words in lower case, when already known)."""
+                     first_words: list[str] | None = None,
+                     words: list[str] | None = None) -> Audience:
+    """The audience asked for, else the one the opening addresses, else the trade whose
+    words the draft uses, else `general` (`first_words`, `words`: the first sentence's
+    and the draft's words in lower case, when already known)."""
     audiences = load_audiences(data_dir)
     if name is None:
         name = (addressed_in(first_words, data_dir) if first_words is not None
-                else addressed_audience(text, data_dir)) or GENERAL
+                else addressed_audience(text, data_dir)) or written_for(
+            words if words is not None else [w.lower() for w in WORD_RE.findall(text)],
+            data_dir) or GENERAL
     if name not in audiences:
         raise AudienceError(f"unknown audience {name!r}; choose from "
                             f"{', '.join(sorted(audiences))}")

@@ -125,7 +125,8 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     tokens = tokenise(text)
     if not isinstance(audience, Audience):
         first = tokens.low[:tokens.sentence_of.count(0)]  # the first sentence's words
-        audience = resolve_audience(audience, text, checker.lists.data_dir, first)
+        audience = resolve_audience(audience, text, checker.lists.data_dir, first,
+                                    tokens.low)
     scan = Scan(text=text, prose=tokens.prose, words=len(tokens.words),
                 sentences=tokens.sentences, word_list=tokens.words)
     if not tokens.words:
