@@ -435,6 +435,9 @@ def test_the_same_verbs_in_their_everyday_sense(text):
      "that ran out.", []),
     ("Our Azure tenant - the slice of Microsoft's cloud that belongs to us - moves on Friday.",
      []),
+    # and keeps that sense through the draft
+    ("The cause was a DHCP scope (the pool of addresses the network hands out to devices) "
+     "that ran out. We have doubled the pool and set an alert.", []),
     # without the explanation the same words are jargon
     ("The cause was a DHCP scope that ran out of addresses in the pool.",
      ["DHCP scope", "pool"]),

@@ -364,5 +364,8 @@ def _unexplained(findings: list[Finding], tokens: Tokens, definitions: list[Defi
         inside = [keys[id(f)] for f in findings if d.start <= f.start and f.end <= d.end]
         if inside and all(k in explained for k in inside):
             explained.add(d.acronym.lower())
+    # one sense per draft: the word the writer explains with keeps its everyday sense
+    plain = {f.entry for f in findings if id(f) in weak and
+             any(a <= f.start and f.end <= b for a, b in heads)}
     return [f for f in findings if keys[id(f)] not in explained and not (
-        id(f) in weak and any(a <= f.start and f.end <= b for a, b in heads))]
+        id(f) in weak and f.entry in plain)]
