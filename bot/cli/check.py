@@ -57,8 +57,8 @@ def register(sub) -> None:
     out.add_argument("--jsonl", action="store_true",
                      help='read {"text": ...} per line on stdin, write one JSON result per line')
     p.add_argument("--audience", choices=AUDIENCES, default=None,
-                   help="who reads the draft (default: the readers its first line names, "
-                        "else general)")
+                   help="who reads the draft (default: the readers its first line names, or "
+                        "the trade whose words it uses, else general)")
     p.add_argument("--no-team-terms", action="store_true",
                    help="use only the built-in lists, not the terms added with `terms add`")
     p.add_argument("--workers", type=_worker_count, default=0, metavar="N",

@@ -68,7 +68,7 @@ def reader_note(audience: str, reader: Reader) -> str:
         "person": ("your choice", "Change it with `/jargon audience <name>`"),
         "workspace": ("this workspace's default",
                       "Choose your own with `/jargon audience <name>`"),
-    }.get(reader.source, ("named in your draft's opening line",
+    }.get(reader.source, ("guessed from your draft: its opening line or its trade's words",
                           "Choose your usual readers with `/jargon audience <name>`"))
     return f"Checked for *{escape(audience)}* readers ({why}): terms they use every day " \
         f"are not flagged. {escape(change)}."
@@ -130,7 +130,8 @@ def confirmation(choice: AudienceChoice, *, workspace: bool) -> str:
             "for everyone who has not chosen their own."
     else:
         text = "Cleared this workspace's default audience: the drafts of people who chose " \
-            "none are checked for the readers their opening line names, else general readers."
+            "none are checked for the readers their opening line names or whose trade's words " \
+            "they use, else general readers."
     if choice.person:
         text += f" You chose *{escape(choice.person)}* for yourself; that still applies to you."
     return text

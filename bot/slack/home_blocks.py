@@ -77,7 +77,8 @@ def choice_line(choice: Any) -> str:
         return f"Your drafts are checked for *{escape(choice.workspace)}* readers " \
             f"(this workspace's default{by})."
     return "No audience is chosen: each draft is checked for the readers its opening line " \
-        "names (“Finance team: …”), else for general readers."
+        "names (“Finance team: …”) or whose trade's words it is full of, else for general " \
+        "readers."
 
 
 def _audience_option(name: str, workspace: str | None = None) -> dict[str, Any]:
@@ -86,7 +87,7 @@ def _audience_option(name: str, workspace: str | None = None) -> dict[str, Any]:
     label = "General (anyone outside IT)" if name == "general" else name.capitalize()
     if name == NO_CHOICE:
         label = f"Workspace default ({workspace})" if workspace else \
-            "Whoever the draft's opening line names"
+            "Whoever the draft names or writes for"
     return {"text": {"type": "plain_text", "text": clip(label, 75)}, "value": name[:150]}
 
 

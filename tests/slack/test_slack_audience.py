@@ -126,7 +126,7 @@ def test_the_workspace_default_applies_to_people_without_a_choice(slack_app):
 def test_the_opening_line_still_decides_when_nobody_chose(slack_app):
     report = jargon(slack_app, f"Finance team: {FINANCE_DRAFT}", unique("U"))
     assert not flagged(report, "GL")
-    assert "named in your draft's opening line" in shown(report)
+    assert "guessed from your draft" in shown(report)
 
 
 def home_select(slack_app, user: str, value: str) -> None:
