@@ -191,42 +191,45 @@ def test_real_style_drafts_meet_a_quality_bar():
 # Sets written by helpers from the style brief alone, labelled exhaustively, each checked
 # for general readers. A floor under the first run of each, to catch regressions; they
 # show how far the check is from the targets on new writing. First runs (recall,
-# precision, must-not-flag terms hit) in the comments.
+# precision, must-not-flag terms hit) in the comments. The floors were raised when the
+# audience guess learnt titles, domain-and-role readers and trade words (general-reader
+# precision up on every set but blind3; now real5 0.956, real6 0.932, real7 0.968, real8
+# 0.911, blind5 0.878, blind6 0.834, blind7 0.847, blind8 0.823).
 FRESH_SETS = [
     # 0.569, 0.894, 17
     # (after two glossary sweeps by area: 0.668, 0.935, 10)
-    pytest.param("drafts_real5.jsonl", 0.64, 0.90, 12, id="real5"),
+    pytest.param("drafts_real5.jsonl", 0.64, 0.92, 9, id="real5"),
     # seven kinds of organisation; its must-not-flag hits were later looked at and led to
     # general fixes (a bracket after a head noun, "in plain English means", a next
     # sentence saying what a product does to everything): 0.696, 0.851, 24 (the code at
     # the start of that stop: 0.696, 0.835, 28)
     # (after the glossary sweeps: 0.768, 0.896, 18)
-    pytest.param("drafts_real6.jsonl", 0.74, 0.86, 20, id="real6"),
+    pytest.param("drafts_real6.jsonl", 0.76, 0.90, 15, id="real6"),
     # hospitals, schools, warehouses, payroll, status pages, offices; its misses and
     # must-not-flag hits were then looked at and led to general fixes (plain words given
     # before a term in brackets, an apposition to the clause's end, a gloss in brackets
     # opening with an article): 0.686, 0.871, 25
     # (after the glossary sweeps: 0.774, 0.938, 13)
-    pytest.param("drafts_real7.jsonl", 0.75, 0.90, 15, id="real7"),
+    pytest.param("drafts_real7.jsonl", 0.75, 0.93, 11, id="real7"),
     # councils, hospitals, schools, law firms, SaaS status pages; first run 0.765, 0.817,
     # 18, then tuned on (addresses to visit, dash appositions, places, greetings): 0.765,
     # 0.845, 14
     # (after the glossary sweeps: 0.841, 0.863, 13)
-    pytest.param("drafts_real8.jsonl", 0.81, 0.83, 15, id="real8"),
+    pytest.param("drafts_real8.jsonl", 0.81, 0.88, 9, id="real8"),
     # written at the end of a later stop, never tuned on: 0.701, 0.858, 14 (the code from
     # the start of that stop: 0.693, 0.857, 14)
-    pytest.param("drafts_blind5.jsonl", 0.67, 0.83, 17, id="blind5"),
+    pytest.param("drafts_blind5.jsonl", 0.67, 0.85, 14, id="blind5"),
     # written by a helper from the style brief alone at the start of a later stop, scored
     # once at its end and never tuned on: 0.690, 0.801, 25 (the code from the start of
     # that stop: 0.690, 0.763, 28)
-    pytest.param("drafts_blind6.jsonl", 0.66, 0.77, 28, id="blind6"),
+    pytest.param("drafts_blind6.jsonl", 0.72, 0.80, 23, id="blind6"),
     # written by a helper at the start of a later stop from the brief with its example
     # product names and phrases taken out (pick them from real pages read), never tuned
     # on: 0.767, 0.790, 18 on the code from the start of that stop
-    pytest.param("drafts_blind7.jsonl", 0.74, 0.76, 20, id="blind7"),
+    pytest.param("drafts_blind7.jsonl", 0.77, 0.81, 14, id="blind7"),
     # written by a helper at the start of a later stop from the same brief, never tuned
     # on: 0.814, 0.801, 18 on the code from the start of that stop
-    pytest.param("drafts_blind8.jsonl", 0.79, 0.77, 21, id="blind8"),
+    pytest.param("drafts_blind8.jsonl", 0.79, 0.79, 17, id="blind8"),
 ]
 
 
