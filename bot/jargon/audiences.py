@@ -23,6 +23,7 @@ OPENING_WORDS = 30
 # its words (ransomware, go-live, phishing) are in IT news to everyone.
 TRADE_WORDS = 4
 TRADES = ("finance", "operations", "sales")
+READER_FIELDS = ("readers:", "domains:", "roles:")  # lines that name readers, not terms
 
 
 class AudienceError(ValueError):
@@ -45,9 +46,6 @@ def _key(term: str) -> str:
 
 def _singular(term: str) -> str:
     return term[:-1] if len(term) > 2 and term.endswith("s") else term
-
-
-READER_FIELDS = ("readers:", "domains:", "roles:")
 
 
 def load_audience(path: Path) -> Audience:
@@ -132,19 +130,17 @@ def written_for(words: list[str], data_dir: Path) -> str | None:
     TRADE_WORDS or more of, distinct: "the MES ... work orders ... the HMI ... OEE" is
     written for the plant floor, whoever it greets."""
     index = _trade_index(data_dir)
-    starts = [k for k, word in enumerate(words)
-              if word in index or (word[-1:] == "s" and word[:-1] in index)]
+    starts = [k for k, word in enumerate(words) if word in index or _singular(word) in index]
     if len(starts) < TRADE_WORDS:
         return None
     used: dict[str, set[str]] = {}
     for k in starts:
-        word = words[k]
-        for key in (word, word[:-1]) if word.endswith("s") else (word,):
+        for key in {words[k], _singular(words[k])}:
             for term, trade in index.get(key, ()):
-                found = (key, *words[k + 1:k + len(term)])
-                if found == term or found[:-1] + (found[-1].removesuffix("s"),) == term:
-                    # "work order" and "work orders" are one word of the trade
-                    used.setdefault(trade, set()).add(" ".join(term).removesuffix("s"))
+                # "work order" and "work orders" are one word of the trade
+                said = _singular(" ".join(term))
+                if _singular(" ".join((key, *words[k + 1:k + len(term)]))) == said:
+                    used.setdefault(trade, set()).add(said)
     best = max(used, key=lambda trade: len(used[trade]), default=None)
     return best if best and len(used[best]) >= TRADE_WORDS else None
 
