@@ -28,6 +28,8 @@ def found(text: str, **kw) -> list[tuple[str, str]]:
     ("Laptops will join the 5 GHz band.", "5 GHz", "technical measurement"),
     ("Labels now print at 300 dpi.", "300 dpi", "technical measurement"),
     ("The branch line runs at 100Mbps.", "100Mbps", "technical measurement"),
+    ("We moved the DMARC policy to p=quarantine on Monday.", "p=quarantine", "setting"),
+    ("The header now has max-age=31536000.", "max-age=31536000", "setting"),
 ])
 def test_token_shapes_say_what_kind_of_thing_they_are(text, term, kind):
     assert (term, kind) in found(text)
@@ -44,6 +46,7 @@ def test_token_shapes_say_what_kind_of_thing_they_are(text, term, kind):
     "Parking spaces will be taken offline each night from 19:00.",
     "Crews will patch the potholes near the school entrance.",
     "Each mailbox is limited to 100 GB.",
+    "If x = 3 and y=4 then the sum is 7.",
 ])
 def test_place_numbers_and_everyday_senses_are_not_flagged(text):
     assert found(text) == []

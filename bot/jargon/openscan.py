@@ -31,6 +31,8 @@ KIND_TEXT = {
                     "say what the reader saw, e.g. 'an error page'"),
     "network port": ("A network protocol and port number.",
                      "say which connection was affected, e.g. 'the VPN connection'"),
+    "setting": ("A setting written as a program reads it.", "say what the setting does, "
+                "e.g. 'mail that fails the check is now rejected'"),
     "technical measurement": ("A speed, frequency or resolution in a technical unit: it "
                               "means little to most readers.", "say what it means for the "
                               "reader, e.g. 'fast enough for video calls'"),

@@ -1,7 +1,7 @@
 """Technical tokens recognised by their shape, whatever the word: paths, server names,
-versions, network addresses, command-line options, code names, ticket numbers, status
-codes and measurements in technical units. No list can name them all; their form says
-what kind of thing they are.
+versions, network addresses, command-line options, code names, settings, ticket numbers,
+status codes and measurements in technical units. No list can name them all; their form
+says what kind of thing they are.
 
 `find_shapes(prose)` yields (start, end, kind) over the masked prose.
 """
@@ -21,6 +21,8 @@ SHAPES: tuple[tuple[str, str], ...] = (
      r"ac\.uk|co\.uk|gov|edu|uk|de|fr|nl|eu|ie|au|ca|us|app|dev|biz|info)\b(?![\w-])"),
     ("program file", r"\b[\w-]+\.(?:exe|msi|dll|ps1|bat|cmd|sh|vbs|jar|pkg|dmg|cfg|conf|ini|"
                      r"ya?ml|json|xml|log|pst|ost|sql|py|js|csv)\b"),
+    # max-age=31536000, p=quarantine (not "y=4": a one-letter name needs a word after it)
+    ("setting", r"[A-Za-z][\w.-]{1,30}=[\w.:/-]+|[A-Za-z]=[A-Za-z][\w.:/-]*"),
     ("version number", r"(?<![\w.])(?:[vVR]\d+(?:\.\d+)+|\d+\.\d+\.\d+(?:\.\d+)?|"
                        r"\d+\.\d+[a-zA-Z]{1,3}|\d{2}H[12])(?![\w-]|\.\w)"),
     ("ticket number", r"\b(?:[A-Z]{2,5}\d{5,}|[A-Z]{2,5}-\d{3,})\b"),
@@ -38,9 +40,10 @@ SHAPES: tuple[tuple[str, str], ...] = (
     ("server name", r"(?<![\w.-])[a-z]{2,}(?:-[a-z]+)*-?\d{1,3}[a-z]?(?![\w-]|\.\w)"),
 )
 # Shapes of one token are tested only on tokens that hold a digit, a slash, an underscore,
-# an inner dot or capital, or open with a dash: a cheap search finds those characters and
-# the token around each is cut out by hand; the rest of the prose is never looked at.
-TRIGGER_RE = re.compile(r"[\d/\\_]|\.\w|[a-z][A-Z]|(?<!\S)-")
+# an equals sign, an inner dot or capital, or open with a dash: a cheap search finds those
+# characters and the token around each is cut out by hand; the rest of the prose is never
+# looked at.
+TRIGGER_RE = re.compile(r"[\d/\\_=]|\.\w|[a-z][A-Z]|(?<!\S)-")
 DELIMITERS = frozenset(" \t\n\r\f\v\u00a0,;()[]\"'")
 TRAILING = ".:!?"
 MULTI_WORD = {"status code": "status", "network port": "port",
