@@ -332,7 +332,7 @@ def _unexplained(findings: list[Finding], tokens: Tokens, definitions: list[Defi
     sense is the everyday one, judged technical here only on weak evidence, is no jargon
     in the words that say what the term is: the term it explains was that evidence ("a
     DHCP scope (the pool of addresses ...)", "our tenant - the slice of Microsoft's cloud
-    that ..."); it is dropped there with the term."""
+    that ..."); it is not reported there, nor elsewhere in the draft (one sense a draft)."""
     sentences = tokens.sentences
 
     def following(start: int) -> tuple[int, int] | None:
