@@ -34,7 +34,6 @@ def default_checker(knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> Checker:
 def check(text: str, *, checker: Checker | None = None, audience: str | None = None) -> Report:
     """Check a draft for `audience` (general, finance, operations, sales, executive; None:
     the readers the opening line names, or the trade whose words the draft uses, else
-    general). Raises AudienceError for an
-    unknown audience."""
+    general). Raises AudienceError for an unknown audience."""
     checker = checker or default_checker()
     return build_report(checker.scan(text, audience), checker)
