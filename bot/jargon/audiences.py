@@ -125,12 +125,19 @@ def _trade_index(data_dir: Path) -> dict[str, list[tuple[tuple[str, ...], str]]]
     return index
 
 
+@cache
+def _trade_openers(data_dir: Path) -> frozenset[str]:
+    """Every word that opens a trade's term, and its plural: one set look-up a word."""
+    index = _trade_index(data_dir)
+    return frozenset(index) | frozenset(word + "s" for word in index if len(word) > 1)
+
+
 def written_for(words: list[str], data_dir: Path) -> str | None:
     """The trade whose own words (`words`: the draft's, lower case) the draft uses
     TRADE_WORDS or more of, distinct: "the MES ... work orders ... the HMI ... OEE" is
     written for the plant floor, whoever it greets."""
-    index = _trade_index(data_dir)
-    starts = [k for k, word in enumerate(words) if word in index or _singular(word) in index]
+    index, openers = _trade_index(data_dir), _trade_openers(data_dir)
+    starts = [k for k, word in enumerate(words) if word in openers]
     if len(starts) < TRADE_WORDS:
         return None
     used: dict[str, set[str]] = {}

@@ -109,7 +109,8 @@ def explanation(prose: str, start: int, end: int,
         glossed = head.start("gloss"), head.end("gloss")
     if glossed is None and (head := HEAD_APPOSITION_RE.match(prose, end)):
         glossed = _apposition(prose, start, head.end(), to_the_end=False)
-    plain = None if glossed else PLAIN_WORDS_RE.search(prose, end, end + PLAIN_WORDS_REACH)
+    plain = None if glossed or not _says_plainly(prose[end:end + PLAIN_WORDS_REACH]) else \
+        PLAIN_WORDS_RE.search(prose, end, end + PLAIN_WORDS_REACH)
     if plain and not CLAUSE_STOP_RE.search(prose, end, plain.start()):
         # "... served through a CDN, which in plain English means ...": the writer
         # translates the clause before it, the terms in it included
@@ -139,6 +140,12 @@ def explanation(prose: str, start: int, end: int,
                 (len(head) > 3 and defines(sentence, head, this_is_a=False)):
             return following
     return None
+
+
+def _says_plainly(window: str) -> bool:
+    """Cheap test that lets most terms skip PLAIN_WORDS_RE."""
+    window = window.lower()
+    return "plain" in window or "simple" in window or "everyday" in window
 
 
 def _explained_after(prose: str, start: int, end: int) -> tuple[int, int] | None:

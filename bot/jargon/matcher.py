@@ -138,7 +138,7 @@ class Checker:
         self.removed = frozenset(term_key(r) for r in removed)
         self.allowed = lists.allowed_acronyms
         self.index: dict[tuple[str, ...], list[Form]] = {}
-        self.first_max: dict[str, int] = {}
+        self.sizes: dict[str, tuple[int, ...]] = {}  # first word -> phrase lengths, longest 1st
         for term in (*self.team_terms, *lists.terms, *lists.buzzwords):
             if term.kind != "team" and term_key(term.term) in self.removed:
                 continue
@@ -163,8 +163,8 @@ class Checker:
         if any(f.term is form.term for f in forms):
             return
         forms.append(form)
-        if self.first_max.get(words[0], 0) < len(words):
-            self.first_max[words[0]] = len(words)
+        sizes = {*self.sizes.get(words[0], ()), len(words)}
+        self.sizes[words[0]] = tuple(sorted(sizes, reverse=True))
 
     def with_team(self, team_terms: Iterable[Term], removed: Iterable[str]) -> Checker:
         return Checker(self.lists, team_terms=team_terms, removed=removed)
@@ -216,12 +216,12 @@ class Checker:
         """Leftmost-longest matches: (first word, end word exclusive, form)."""
         found = []
         n, taken = len(low), 0
-        index, first_max = self.index, self.first_max
-        for i in [k for k, w in enumerate(low) if w in first_max]:
+        index, sizes = self.index, self.sizes
+        for i in [k for k, w in enumerate(low) if w in sizes]:
             if i < taken:
                 continue
-            for size in range(min(first_max[low[i]], n - i), 0, -1):
-                forms = index.get(tuple(low[i:i + size]))
+            for size in sizes[low[i]]:
+                forms = i + size <= n and index.get(tuple(low[i:i + size]))
                 if not forms or (size > 1 and not all(map(joinable, range(i + 1, i + size)))):
                     continue
                 form = next((f for f in forms if (not f.upper_only

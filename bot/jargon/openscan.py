@@ -96,7 +96,8 @@ class Tokens:
     used: list[bool]
     sentence_of: list[int]  # sentence number of each word
     sentences: list[tuple[int, int]]  # character spans, from bot.text.split_sentences
-    _starts: list[int] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # character start of each word
+    sentence_words: list[int] = field(default_factory=list)  # words in each sentence
 
     def word_range(self, start: int, end: int) -> range:
         starts = self.starts
@@ -106,12 +107,6 @@ class Tokens:
         """The sentence number of the first word at or after character `start`."""
         k = bisect_left(self.starts, start)
         return self.sentence_of[min(k, len(self.sentence_of) - 1)]
-
-    @property
-    def starts(self) -> list[int]:
-        if not self._starts:
-            self._starts.extend(s for s, _ in self.spans)
-        return self._starts
 
 
 def open_finding(tokens: Tokens, start: int, end: int, kind: str,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from bot.jargon.audiences import load_audiences
 from bot.jargon.findings import Finding, Scan
 from bot.jargon.rewrite import safe_rewrite
 from bot.jargon.style import StyleNote, style_notes, verdict
@@ -86,8 +87,6 @@ def build_report(scan: Scan, checker=None) -> Report:
     audience = scan.audience
     recheck = None
     if checker is not None:
-        from bot.jargon.audiences import load_audiences
-
         reader = load_audiences(checker.lists.data_dir).get(audience)
         recheck = lambda text: checker.scan(text, reader).findings  # noqa: E731
     note = "" if scan.words else "no prose to check (only markup, code, links or emoji)"

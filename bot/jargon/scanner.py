@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from bot.jargon.acronyms import Definition, find_definitions
@@ -61,34 +60,31 @@ DEFINITE_BEFORE_RE = re.compile(
     r"\b(?:the|this|that|these|those|its|our|your|their)\s+(?:[a-z-]+\s+)?$", re.I)
 
 
-def _sentence_numbers(spans: list[tuple[int, int]], sentences: list[tuple[int, int]]
-                      ) -> list[int]:
-    """The sentence number of each word (a word before the first sentence counts as 0)."""
-    starts = [a for a, _ in spans]
+def _sentence_ends(starts: list[int], sentences: list[tuple[int, int]]) -> list[int]:
+    """For each sentence, the index of the first word after it (words before the first
+    sentence belong to it, words after the last sentence's start to the last)."""
+    ends = [bisect_left(starts, sentences[n + 1][0]) for n in range(len(sentences) - 1)]
+    return [*ends, len(starts)] if sentences else []
+
+
+def _sentence_numbers(ends: list[int]) -> list[int]:
+    """The sentence number of each word."""
     numbers: list[int] = []
-    for n in range(len(sentences)):
-        end = bisect_left(starts, sentences[n + 1][0]) if n + 1 < len(sentences) \
-            else len(starts)
+    for n, end in enumerate(ends):
         numbers.extend([n] * (end - len(numbers)))
-    return numbers + [max(0, len(sentences) - 1)] * (len(starts) - len(numbers))
-
-
-def _lower_words(prose: str, words: list[str]) -> list[str]:
-    lowered = prose.lower()
-    if len(lowered) == len(prose):
-        low = WORD_RE.findall(lowered)
-        if len(low) == len(words):
-            return low
-    return [w.lower() for w in words]
+    return numbers
 
 
 def tokenise(text: str) -> Tokens:
     prose = mask(text) if _has_markup(text) else text
     spans = [m.span() for m in WORD_RE.finditer(prose)]
-    words = WORD_RE.findall(prose)
+    words = [prose[a:b] for a, b in spans]
+    starts = [a for a, _ in spans]
     sentences = split_sentences(prose) if words else []
-    return Tokens(text, prose, spans, words, _lower_words(prose, words), [False] * len(words),
-                  _sentence_numbers(spans, sentences), sentences)
+    ends = _sentence_ends(starts, sentences)
+    return Tokens(text, prose, spans, words, [w.lower() for w in words], [False] * len(words),
+                  _sentence_numbers(ends), sentences, starts,
+                  [b - a for a, b in zip([0, *ends], ends, strict=False)])
 
 
 def _joiner(tokens: Tokens):
@@ -160,8 +156,7 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     findings = _without_back_references(findings, tokens.prose)
     findings.sort(key=lambda f: (f.start, f.end))
     scan.findings = findings
-    per_sentence = Counter(tokens.sentence_of)
-    scan.sentence_words = [per_sentence[n] for n in range(len(tokens.sentences))]
+    scan.sentence_words = tokens.sentence_words
     scan.considered = _for_reader(considered, audience)
     scan.audience = audience.name if audience else "general"
     return scan
