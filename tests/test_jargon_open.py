@@ -539,3 +539,63 @@ def test_a_product_name_does_not_run_across_a_bracket():
     text = ("The SSO federation moves to Shibboleth tonight, so choose 'Harrowgate University "
             "(Okta)' from the list.")
     assert not [t for t, _ in found(text) if "(" in t]
+
+
+@pytest.mark.parametrize("explained,bare,term", [
+    # the term's own sentence says what it is
+    ("A VPN is a private tunnel that keeps your connection safe when you work from home.",
+     "The VPN is a bottleneck today.", "VPN"),
+    ("Failover means the spare system takes over when the main one stops.",
+     "Failover worked as planned.", "Failover"),
+    # an apposition after a colon, with a relative clause
+    ("We are moving work phones to Intune: the system that keeps work apps safe on them.",
+     "We are moving work phones to Intune next week.", "Intune"),
+    # an aside that opens with a hedge
+    ("The new SIEM - basically a security camera for our network - goes live in March.",
+     "The new SIEM goes live in March.", "SIEM"),
+    # a subject after "From Monday" begins the main clause: the comma opens an apposition
+    ("From Monday you will need MFA, a second check on your phone when you sign in.",
+     "From Monday you will need MFA on your phone.", "MFA"),
+    # "A VPN is a ...": a sentence about any VPN defines it, relative clause or not
+    ("A VPN is a secure link between your laptop and the office network.",
+     "The VPN is a bottleneck today.", "VPN"),
+    # a "which" clause that says what the thing does to something
+    ("Switch on the VPN, which scrambles everything between your laptop and the office.",
+     "Switch on the VPN, which needs a restart.", "VPN"),
+    # the vendor's own name for it
+    ("Your folders will save to OneDrive, what Microsoft calls Known Folder Move.",
+     "Your folders will save to OneDrive with Known Folder Move.", "Known Folder Move"),
+    # the plain word first, in an aside
+    ("We're moving - or, in IT speak, migrating - the P: drive to SharePoint.",
+     "We're migrating the P: drive to SharePoint.", "migrating"),
+    # an explained phrase explains its head word when it comes back
+    ("The intranet has an expired SSL certificate - the digital ID card that lets your "
+     "browser trust a website. A new certificate goes on the load balancer tonight.",
+     "The intranet is down. A new certificate goes on the load balancer tonight.",
+     "certificate"),
+])
+def test_a_definition_colon_or_hedged_aside_explains_the_term(explained, bare, term):
+    assert term not in [t for t, _ in found(explained)]
+    assert term in [t for t, _ in found(bare)]
+
+
+@pytest.mark.parametrize("text,term", [
+    ("Please update the VPN client: the old one stops working on Friday.", "VPN"),
+    ("After the cutover, the team will check every order.", "cutover"),
+])
+def test_a_clause_after_a_colon_or_an_introductory_phrase_explains_nothing(text, term):
+    assert term in [t for t, _ in found(text)]
+
+
+@pytest.mark.parametrize("signed,term", [
+    ("Reply to this email if it happens again. Dev, Service Desk", "Dev"),
+    ("Your laptop is fixed. Thanks, Dev", "Dev"),
+])
+def test_the_name_a_message_is_signed_with_is_a_person(signed, term):
+    assert term not in [t for t, _ in found(signed)]
+    assert term in [t for t, _ in found("Dev is ready for testing.")]
+
+
+def test_everyday_acronyms_and_senses_of_the_shop_floor_and_building():
+    assert found("From Monday HGVs will enter by Gate 2.") == []
+    assert found("The contractors will patch the cracked plaster in the corridor.") == []

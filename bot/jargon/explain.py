@@ -21,15 +21,23 @@ from bot.jargon.acronyms import GLOSS_NOT_START as CLAUSE_STARTS
 GLOSS_AFTER_RE = re.compile(r"\s*\((?P<gloss>[^()\n]{3,200})\)")
 CLAUSE_AFTER_RE = re.compile(
     r",?\s+(?:which\s+(?:is|are|means|lets|let|keeps|keep|stops|decides|checks|holds|"
-    r"sends|tracks|runs|protects|controls|approves|connects|is\s+what)|meaning|that\s+is,|"
+    r"sends|tracks|runs|protects|controls|approves|connects|is\s+what|"
+    r"(?!(?:was|has|does|needs|seems|looks|remains|gets|goes|takes)\b)[a-z]+s\s+"
+    r"(?:the|your|our|a|an|every|all|you|everything|"
+    r"everyone|anything|each|what|who|how)\b)|meaning|that\s+is,|"
     r"i\.e\.|in\s+other\s+words|or\s+in\s+plain\s+words)\b", re.IGNORECASE)
+# what may open an apposition before its article: "that's", "basically", "think of it as"
+APPOSITION_OPENER = (r"(?:(?:that's|that\s+is|it's|i\.e\.|basically|essentially|simply|"
+                     r"think\s+of\s+it\s+as)\s+)?")
 APPOSITION_AFTER_RE = re.compile(
-    r"(?:,|\s+[-\u2013\u2014])\s+(?:(?:that's|that\s+is|it's|i\.e\.)\s+)?"
+    rf"(?:,|:|\s+[-\u2013\u2014])\s+{APPOSITION_OPENER}"
     r"(?:the|a|an|our)\s+[^,.;:()\n]{2,80}?\s+"
     r"(?:that|which|who|where|used\s+to|you\s+use)\b", re.IGNORECASE)
-NAMED_BEFORE_RE = re.compile(r"\b(?:known\s+as|called|so-called|what\s+we\s+call)\s+$",
+NAMED_BEFORE_RE = re.compile(r"\b(?:known\s+as|called|so-called|what\s+(?:\w+\s+){1,2}calls?)\s+$",
                              re.IGNORECASE)
-PLAIN_FIRST_RE = re.compile(r"\b[a-z]+,\s+or\s+$")
+PLAIN_FIRST_RE = re.compile(r"\b[a-z]+(?:,|\s+[-\u2013\u2014])\s+or(?:,\s+[a-z ]{2,25},)?\s+$",
+                            re.IGNORECASE)
+ASIDE_CLOSES = (",", " -", " \u2013", " \u2014")
 # "a look-alike domain (rnicrosoft-online.com)": the plain noun before the brackets says
 # what the thing in them is
 NAMED_IN_BRACKETS_RE = re.compile(r"\b([a-z][a-z-]+)\s*\($")
@@ -53,8 +61,9 @@ HEAD_GLOSS_RE = re.compile(
     r" [a-z]{3,15} \((?P<gloss>(?:where|which|that|who|used|the|an?) [^()\n]{3,200})\)")
 # "BitLocker, the disk encryption on your laptop.": an apposition to the clause's end
 APPOSITION_TO_END_RE = re.compile(
-    r"(?:,|\s+[-\u2013\u2014])\s+(?P<words>(?:the|a|an)\s+[^,.;:()\n]{2,60}?)"
-    r"(?=\s*(?:[.;:!?)\n]|$))", re.IGNORECASE)
+    rf"(?:,|\s+[-\u2013\u2014])\s+{APPOSITION_OPENER}(?P<words>(?:the|a|an)\s+"
+    r"[^,.;:()\n\u2013\u2014]{2,60}?)(?=\s*(?:[.;:!?)\n]|\s[-\u2013\u2014]\s|$))",
+    re.IGNORECASE)
 # "replacing the firewall at all four academies - that's the device that filters ...": a
 # "that's the <kind of thing> ..." clause later in the sentence says what the last term
 # before it is (not "on Friday - that's the day that suits everyone")
@@ -80,9 +89,22 @@ GLOSS_NOT_START = ("see ", "e.g", "i.e", "for example", "optional", "if ", "or "
 MAX_LOOKBACK = 40
 LAST_WORDS = 3  # a term this close to its sentence's end is what "This is a ..." explains
 CLAUSE_STOP_RE = re.compile(r"[,;:.!?)\n]")
+SENTENCE_STOP_RE = re.compile(r"[.!?\n](?:\s|$)")
 # "the servers, the storage arrays, the backup jobs that ...": a list, not an apposition
 LIST_ITEM_RE = re.compile(r",\s+(?:the\s+|our\s+|a\s+|an\s+)?[\w-]*\s*$")
 DEFINING_OPENERS = ("this ", "that ", "it ", "these ", "they ")
+# "A VPN is a private tunnel that keeps ...", "Phishing means ...": a sentence that opens on
+# the term and says what it is explains it (not "The VPN is a bottleneck today")
+OPENS_SENTENCE_RE = re.compile(r"(?:^|[.!?:\n]\s*|\n\s*)(?:(?P<article>the|a|an|our|your)\s+)?$",
+                               re.IGNORECASE)
+# "... single sign-on for iManage and Clio. In other words, once you've signed in ...": the
+# next sentence says the whole sentence before it again in plain words
+RESTATES_RE = re.compile(r"\s*(?:in\s+other\s+words|put\s+simply|simply\s+put|in\s+plain\s+"
+                         r"(?:english|words|terms)|in\s+short|basically)\b", re.IGNORECASE)
+IS_A_RE = re.compile(r"\s+is\s+an?\s", re.IGNORECASE)  # "A VPN is a ...": any VPN, defined
+OWN_DEFINITION_RE = re.compile(
+    r"\s+(?:(?:is|are)\s+(?:a|an)\s+[^,.;:!?()\n]{2,80}?\s+(?:that|which|who|where|when|"
+    r"used\s+to|you\s+use)\b|means\s)", re.IGNORECASE)
 
 
 def is_gloss(text: str) -> bool:
@@ -123,12 +145,17 @@ def explanation(prose: str, start: int, end: int,
     if before.endswith("(") and ADDRESS_RE.fullmatch(term) and \
             (named := NAMED_IN_BRACKETS_RE.search(before)):
         return start - len(before) + named.start(1), start - len(before) + named.end(1)
-    if prose[end:end + 1] == "," and ", or" in before and PLAIN_FIRST_RE.search(before):
+    if prose[end:end + 2].startswith(ASIDE_CLOSES) and " or" in before and \
+            PLAIN_FIRST_RE.search(before):
         return start, start
     if before.endswith("(") and prose[end:end + 1] == ")" and term.isalpha() and \
             (given_first := PLAIN_BEFORE_RE.search(before)):
         offset = start - len(before)
         return offset + given_first.start("words"), offset + given_first.end("words")
+    if (opening := OPENS_SENTENCE_RE.search(before)) and (OWN_DEFINITION_RE.match(prose, end) or (
+            (opening.group("article") or "").lower() in ("a", "an")
+            and IS_A_RE.match(prose, end))):
+        return end, _sentence_end(prose, end)
     following = next_sentence(start)
     if following is not None:
         sentence = prose[following[0]:following[1]]
@@ -155,7 +182,8 @@ def _explained_after(prose: str, start: int, end: int) -> tuple[int, int] | None
         gloss = GLOSS_AFTER_RE.match(prose, end)
         if gloss and is_gloss(gloss.group("gloss")):
             return gloss.span()
-    if after in (",", "-", "\u2013", "\u2014") and (found := _apposition(prose, start, end)):
+    if after in (",", ":", "-", "\u2013", "\u2014") and \
+            (found := _apposition(prose, start, end)):
         return found
     if after in (",", "w", "m", "t", "i"):
         clause = CLAUSE_AFTER_RE.match(prose, end)
@@ -187,9 +215,18 @@ INTRO_PHRASE_RE = re.compile(
 INTRO_LOOKBACK = 80
 
 
+# "From Monday you will need MFA, a second check ...": a subject after a preposition means
+# the main clause has begun, so the comma does not close an introductory phrase
+PREPOSITION_THEN_SUBJECT_RE = re.compile(
+    r"^[.;:!?\n,]?\s*(?:on|in|at|with|without|by|from|for|through|over|under|between|during)"
+    r"\s.*\b(?:you|we|they|I|he|she|it|there)\b", re.IGNORECASE)
+
+
 def _closes_an_introductory_phrase(prose: str, start: int, end: int) -> bool:
-    return prose[end:end + 1] == "," and \
-        INTRO_PHRASE_RE.search(prose, max(0, start - INTRO_LOOKBACK), start) is not None
+    if prose[end:end + 1] != ",":
+        return False
+    intro = INTRO_PHRASE_RE.search(prose, max(0, start - INTRO_LOOKBACK), start)
+    return intro is not None and not PREPOSITION_THEN_SUBJECT_RE.match(intro.group())
 
 
 def _apposition(prose: str, start: int, end: int, to_the_end: bool = True
@@ -208,6 +245,11 @@ def _apposition(prose: str, start: int, end: int, to_the_end: bool = True
     if to_end and not LIST_WORDS_RE.search(to_end.group("words")):
         return end, to_end.end()
     return None
+
+
+def _sentence_end(prose: str, at: int) -> int:
+    stop = SENTENCE_STOP_RE.search(prose, at)
+    return stop.start() if stop else len(prose)
 
 
 def _clause_end(prose: str, at: int) -> int:

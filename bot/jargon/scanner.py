@@ -260,13 +260,22 @@ def _without_back_references(findings: list[Finding], prose: str) -> list[Findin
 GREETED_RE = re.compile(rf"(?:^|\n|[.!?]\s+)(?:{'|'.join(sorted(GREETINGS))})\s+$",
                         re.IGNORECASE)
 NAME_END_RE = re.compile(r"\s*[,!:]")
+# "... if it happens again. Dev, Service Desk": a name, and perhaps a team, closing the draft
+SIGN_OFF_BEFORE_RE = re.compile(r"(?:\n|[.!?]\s+|(?:thanks|cheers|regards|best)[,!]?\s+)$",
+                                re.IGNORECASE)
+SIGN_OFF_AFTER_RE = re.compile(r"(?:,\s*[A-Z][\w&' -]{0,40})?\W*$")
 
 
 def _without_greeted_names(findings: list[Finding], prose: str) -> list[Finding]:
-    """"Hi Dev, your laptop ...": the capitalised word a greeting opens on is a person."""
+    """"Hi Dev, your laptop ...", "... Dev, Service Desk": the capitalised word a greeting
+    opens on, or the sign-off at the end, is a person."""
     return [f for f in findings if not (
-        f.term[:1].isupper() and " " not in f.term and NAME_END_RE.match(prose, f.end)
-        and GREETED_RE.search(prose, max(0, f.start - MAX_LOOKBACK), f.start))]
+        f.term[:1].isupper() and " " not in f.term and (
+            (NAME_END_RE.match(prose, f.end)
+             and GREETED_RE.search(prose, max(0, f.start - MAX_LOOKBACK), f.start))
+            or (not f.term.isupper() and SIGN_OFF_AFTER_RE.fullmatch(prose, f.end)
+                and SIGN_OFF_BEFORE_RE.search(prose, max(0, f.start - MAX_LOOKBACK),
+                                              f.start))))]
 
 
 def _outside_labels(findings: list[Finding], prose: str) -> list[Finding]:
@@ -353,7 +362,9 @@ def _unexplained(findings: list[Finding], tokens: Tokens, definitions: list[Defi
         if not any(g.start < head and span[0] < g.end and g.severity != "low" and
                    id(g) not in weak and (given_before or keys[id(g)] != key)
                    for g in findings):
-            explained.add(key)
+            # "an expired SSL certificate - the digital ID card that ... A new certificate":
+            # the phrase's head word is explained with it
+            explained.update((key, key.split()[-1]))
             heads.append((span[0], head))
     for d in definitions:  # an acronym whose long form is explained is explained too
         inside = [keys[id(f)] for f in findings if d.start <= f.start and f.end <= d.end]
