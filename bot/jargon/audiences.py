@@ -115,11 +115,13 @@ def addressed_audience(text: str, data_dir: Path) -> str | None:
 
 @cache
 def _trade_index(data_dir: Path) -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    """First word -> (words of a term, its trade) for the terms of each trade."""
+    """First word -> (words of a term, its trade) for the terms of each trade. A term
+    other readers know too (ERP and go-live: the executives') is no trade's own word."""
     index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     audiences = load_audiences(data_dir)
     for name in TRADES:
-        for key in audiences[name].known if name in audiences else ():
+        others = set().union(*(a.known for a in audiences.values() if a.name != name))
+        for key in audiences[name].known - others if name in audiences else ():
             words = tuple(key.split())
             index.setdefault(words[0], []).append((words, name))
     return index

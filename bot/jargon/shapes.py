@@ -37,7 +37,9 @@ SHAPES: tuple[tuple[str, str], ...] = (
     ("code name", r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b"  # snake_case, E_MATNR_NOT_FOUND
                   r"|\b[A-Z][a-z]+(?:[A-Z][a-z0-9]+){2,}\b"  # OutOfMemoryException
                   r"|\b[a-z][A-Z]{2,}[A-Za-z0-9]*\b"),  # cXML, iSCSI: a format's name
-    ("server name", r"(?<![\w.-])[a-z]{2,}(?:-[a-z]+)*-?\d{1,3}[a-z]?(?![\w-]|\.\w)"),
+    ("server name", r"(?<![\w.-])[a-z]{2,}(?:-[a-z]+)*-?\d{1,3}[a-z]?(?![\w-]|\.\w)"
+                    # in capitals, too long for an acronym: SQLPRD02, BRK-PRT01
+                    r"|(?=[A-Z0-9-]{7,}$)(?!COVID)[A-Z]{2,}(?:-?[A-Z]+)*-?\d{1,3}"),
 )
 # Shapes of one token are tested only on tokens that hold a digit, a slash, an underscore,
 # an equals sign, an inner dot or capital, or open with a dash: a cheap search finds those
