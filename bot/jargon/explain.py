@@ -95,12 +95,8 @@ LIST_ITEM_RE = re.compile(r",\s+(?:the\s+|our\s+|a\s+|an\s+)?[\w-]*\s*$")
 DEFINING_OPENERS = ("this ", "that ", "it ", "these ", "they ")
 # "A VPN is a private tunnel that keeps ...", "Phishing means ...": a sentence that opens on
 # the term and says what it is explains it (not "The VPN is a bottleneck today")
-OPENS_SENTENCE_RE = re.compile(r"(?:^|[.!?:\n]\s*|\n\s*)(?:(?P<article>the|a|an|our|your)\s+)?$",
+OPENS_SENTENCE_RE = re.compile(r"(?:^|[.!?:\n]\s*)(?:(?P<article>the|a|an|our|your)\s+)?$",
                                re.IGNORECASE)
-# "... single sign-on for iManage and Clio. In other words, once you've signed in ...": the
-# next sentence says the whole sentence before it again in plain words
-RESTATES_RE = re.compile(r"\s*(?:in\s+other\s+words|put\s+simply|simply\s+put|in\s+plain\s+"
-                         r"(?:english|words|terms)|in\s+short|basically)\b", re.IGNORECASE)
 IS_A_RE = re.compile(r"\s+is\s+an?\s", re.IGNORECASE)  # "A VPN is a ...": any VPN, defined
 OWN_DEFINITION_RE = re.compile(
     r"\s+(?:(?:is|are)\s+(?:a|an)\s+[^,.;:!?()\n]{2,80}?\s+(?:that|which|who|where|when|"
