@@ -571,6 +571,9 @@ def test_a_product_name_does_not_run_across_a_bracket():
     # a "which" clause that says what the thing does to something
     ("Switch on the VPN, which scrambles everything between your laptop and the office.",
      "Switch on the VPN, which needs a restart.", "VPN"),
+    # an apposition naming what we use it for
+    ("Intune, the tool we use to look after your laptop, will show a pop-up.",
+     "Intune will show a pop-up.", "Intune"),
     # the vendor's own name for it
     ("Your folders will save to OneDrive, what Microsoft calls Known Folder Move.",
      "Your folders will save to OneDrive with Known Folder Move.", "Known Folder Move"),
@@ -608,3 +611,14 @@ def test_the_name_a_message_is_signed_with_is_a_person(signed, term):
 def test_everyday_acronyms_and_senses_of_the_shop_floor_and_building():
     assert found("From Monday HGVs will enter by Gate 2.") == []
     assert found("The contractors will patch the cracked plaster in the corridor.") == []
+
+
+def test_a_product_whose_availability_is_the_news_is_the_readers_own_service():
+    assert "TimeWise" not in [t for t, _ in found("TimeWise will be offline from 8pm.")]
+    assert "TimeWise" in [t for t, _ in found("We moved the rota data into TimeWise.")]
+
+
+def test_machine_tools_are_the_plant_floors_words():
+    text = "The OPC UA link to the CNCs is still being tested on cell 5."
+    assert "CNCs" in [t for t, _ in found(text, audience="general")]
+    assert "CNCs" not in [t for t, _ in found(text, audience="operations")]

@@ -32,7 +32,7 @@ APPOSITION_OPENER = (r"(?:(?:that's|that\s+is|it's|i\.e\.|basically|essentially|
 APPOSITION_AFTER_RE = re.compile(
     rf"(?:,|:|\s+[-\u2013\u2014])\s+{APPOSITION_OPENER}"
     r"(?:the|a|an|our)\s+[^,.;:()\n]{2,80}?\s+"
-    r"(?:that|which|who|where|used\s+to|you\s+use)\b", re.IGNORECASE)
+    r"(?:that|which|who|where|used\s+to|(?:you|we)\s+use)\b", re.IGNORECASE)
 NAMED_BEFORE_RE = re.compile(r"\b(?:known\s+as|called|so-called|what\s+(?:\w+\s+){1,2}calls?)\s+$",
                              re.IGNORECASE)
 PLAIN_FIRST_RE = re.compile(r"\b[a-z]+(?:,|\s+[-\u2013\u2014])\s+or(?:,\s+[a-z ]{2,25},)?\s+$",

@@ -213,6 +213,8 @@ def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[
         in_context = tokens.sentence_of[k] in busy and not opens_sentence and not surname \
             and not STATE_AFTER_RE.match(tokens.prose, spans[end - 1][1]) \
             and not _a_place(tokens, k, end)
+        if (cue or camel) and STATE_AFTER_RE.match(tokens.prose, spans[end - 1][1]):
+            cue = camel = False  # "TimeWise will be offline": the readers' own service
         if cue or camel or in_context:
             last = end + 1 if cue else end
             for m in range(k, last):
