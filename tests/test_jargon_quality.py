@@ -239,6 +239,13 @@ FRESH_SETS = [
     # 11 on the code from the start of that stop; 0.745, 0.861, 10 after that stop's
     # explanation rules
     pytest.param("drafts_blind9.jsonl", 0.72, 0.83, 12, id="blind9"),
+    # a pair written later in the same stop from a brief with a part on words that look
+    # technical but the readers know (their own systems, screen labels, their trade's
+    # words): real10 scored 0.760, 0.732, 16 on the code from the start of that stop, then
+    # was tuned on (a product whose availability is the news, "the tool we use to"):
+    # 0.760, 0.762, 13; blind10, never tuned on: 0.682, 0.701, 17 before and after
+    pytest.param("drafts_real10.jsonl", 0.73, 0.73, 15, id="real10"),
+    pytest.param("drafts_blind10.jsonl", 0.65, 0.67, 19, id="blind10"),
 ]
 
 
