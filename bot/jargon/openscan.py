@@ -210,11 +210,12 @@ def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[
         # "Anna Kowalski": a rare name after a capitalised everyday one is a person's
         surname = k > 0 and words[k - 1][:1].isupper() and \
             frequencies.get(low[k - 1], 0.0) >= UNKNOWN_NAME_ZIPF
+        # "TimeWise will be offline", "Moodle is read-only": the readers' own service
+        readers_own = STATE_AFTER_RE.match(tokens.prose, spans[end - 1][1]) is not None
         in_context = tokens.sentence_of[k] in busy and not opens_sentence and not surname \
-            and not STATE_AFTER_RE.match(tokens.prose, spans[end - 1][1]) \
             and not _a_place(tokens, k, end)
-        if (cue or camel) and STATE_AFTER_RE.match(tokens.prose, spans[end - 1][1]):
-            cue = camel = False  # "TimeWise will be offline": the readers' own service
+        if readers_own:
+            cue = camel = in_context = False
         if cue or camel or in_context:
             last = end + 1 if cue else end
             for m in range(k, last):
