@@ -28,7 +28,7 @@ from pathlib import Path
 from bot.cli._check_report import render, terminal_style
 from bot.cli._input import InputError, looks_binary, text_argument
 from bot.config import Settings
-from bot.jargon import Checker, default_checker
+from bot.jargon import AUDIENCES, Checker, default_checker
 from bot.service import Coach
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 MAX_DRAFT_BYTES = 1_000_000
 EXIT_CLEAN, EXIT_FOUND = 0, 1
 EXIT_FAILED = 1  # as for any failure: the run could not finish
-AUDIENCES = ("general", "finance", "operations", "sales", "executive")
 CONTROL_CHAR_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # only these can make text binary
 MAX_WORKERS = 64
 # Below this much input, starting processes costs more than it saves (~0.3 ms a draft).

@@ -214,9 +214,7 @@ def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[
         readers_own = STATE_AFTER_RE.match(tokens.prose, spans[end - 1][1]) is not None
         in_context = tokens.sentence_of[k] in busy and not opens_sentence and not surname \
             and not _a_place(tokens, k, end)
-        if readers_own:
-            cue = camel = in_context = False
-        if cue or camel or in_context:
+        if not readers_own and (cue or camel or in_context):
             last = end + 1 if cue else end
             for m in range(k, last):
                 used[m] = True
