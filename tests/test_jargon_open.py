@@ -622,3 +622,21 @@ def test_machine_tools_are_the_plant_floors_words():
     text = "The OPC UA link to the CNCs is still being tested on cell 5."
     assert "CNCs" in [t for t, _ in found(text, audience="general")]
     assert "CNCs" not in [t for t, _ in found(text, audience="operations")]
+
+
+def test_an_app_named_with_its_kind_is_the_readers_own():
+    assert "Zenvane" not in [t for t, _ in found(
+        "We are seeing elevated 502 errors on the Zenvane web app for customers.")]
+    assert "Zenvane" in [t for t, _ in found(
+        "We are seeing elevated 502 errors on Zenvane for customers.")]
+    assert "Zenvane" in [t for t, _ in found(
+        "I've cleared your Zenvane app cache after the failover test.")]
+
+
+@pytest.mark.parametrize("text", [
+    "From 14 October the University of Eastmoor replaces Pulse Secure with GlobalProtect.",
+    "We are replacing the firewall cluster at the Corran Valley data centre.",
+    "The firewall cluster in Corran Valley is replaced on Tuesday.",
+])
+def test_an_organisation_or_a_place_named_in_a_technical_sentence_is_no_product(text):
+    assert "product name" not in [kind for _, kind in found(text)]

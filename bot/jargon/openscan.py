@@ -61,6 +61,12 @@ GREETINGS = frozenset(["hi", "dear", "hello", "hey", "thanks", "regards", "cheer
 STATE_AFTER_RE = re.compile(
     r"\s+(?:is|are|was|were|will\s+be|stays|remains)\s+(?:now\s+|still\s+|currently\s+)?"
     r"(?:read-only|down|unavailable|offline|online|available|back|slow|up|closed|open)\b")
+# "the Tallyfold web app": the kind of thing is said in words every reader knows
+# ("the Workspace app cache" names a part of the app instead)
+APP_AFTER_RE = re.compile(
+    r"\s+(?:(?:web|mobile|phone)\s+)?(?:app|apps|website)(?=\s*[.,;:!?)]|\s*$|\s+(?:and|or|for"
+    r"|on|in|to|from|is|are|was|were|will|has|have|had|so|but|with|at|by|this|that|which|who"
+    r"|you|we|until|when|while|if|as|can|may|should|must|might|could|would)\b)")
 
 
 # "at Corby", "the Hinckley warehouse", "Northgate Community Hospital": a name the
@@ -69,6 +75,7 @@ PLACE_NOUNS = word_set("""warehouse warehouses site sites plant plants depot dep
 offices campus hospital hospitals school schools store stores branch branches factory
 factories ward wards clinic clinics surgery library council college university academy
 trust centre center house road street park station airport mill works farm estate
+valley hill bridge lane square quay wharf gardens
 """)
 AT_A_PLACE = frozenset(["at", "near", "outside"])
 
@@ -80,8 +87,13 @@ def _a_place(tokens: Tokens, first: int, end: int) -> bool:
     # "at Corby and Daventry": the second of two places
     also_at = first > 2 and low[first - 1] in ("and", "or") and low[first - 3] in AT_A_PLACE \
         and tokens.words[first - 2][:1].isupper()
-    return after_at or also_at or low[end - 1] in PLACE_NOUNS or \
-        (end < len(low) and low[end] in PLACE_NOUNS)
+    # "the University of Eastmoor"
+    of_a_place = first > 1 and low[first - 1] == "of" and low[first - 2] in PLACE_NOUNS \
+        and tokens.words[first - 2][:1].isupper()
+    # "the Corran Valley data centre"
+    before_a_data_centre = low[end:end + 2] in (["data", "centre"], ["data", "center"])
+    return after_at or also_at or of_a_place or before_a_data_centre or \
+        low[end - 1] in PLACE_NOUNS or (end < len(low) and low[end] in PLACE_NOUNS)
 
 
 @dataclass
@@ -211,7 +223,8 @@ def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[
         surname = k > 0 and words[k - 1][:1].isupper() and \
             frequencies.get(low[k - 1], 0.0) >= UNKNOWN_NAME_ZIPF
         # "TimeWise will be offline", "Moodle is read-only": the readers' own service
-        readers_own = STATE_AFTER_RE.match(tokens.prose, spans[end - 1][1]) is not None
+        readers_own = STATE_AFTER_RE.match(tokens.prose, spans[end - 1][1]) is not None \
+            or APP_AFTER_RE.match(tokens.prose, spans[end - 1][1]) is not None
         in_context = tokens.sentence_of[k] in busy and not opens_sentence and not surname \
             and not _a_place(tokens, k, end)
         if not readers_own and (cue or camel or in_context):
