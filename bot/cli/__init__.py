@@ -26,7 +26,9 @@ EXIT_BAD_INPUT = 2
 log = logging.getLogger("cio_coach")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; when `argv` names a command, only that command's module is imported
+    (each start-up pays for one command, not eight)."""
     parser = argparse.ArgumentParser(
         prog="cio-coach",
         description="Coaching answers for IT leaders, cited from the knowledge base, "
@@ -34,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cio-coach {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    named = [argv[0]] if argv and argv[0] in COMMAND_MODULES else COMMAND_MODULES
+    for name in named:
         try:
             module = importlib.import_module(f"bot.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -65,7 +68,8 @@ def _record_crash(settings: Settings | None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -1,0 +1,38 @@
+"""Each command imports what it needs and no more: a start-up pays for one command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ["bot.jargon", "bot.knowledge", "bot.slack", "numpy", "sqlalchemy"]
+PROBE = """
+import contextlib, io, json, sys
+from bot.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(sys.argv[2:])
+print(json.dumps({"code": code, "loaded": [m for m in sys.argv[1].split() if m in sys.modules]}))
+"""
+
+
+def modules_loaded(tmp_path: Path, *args: str) -> list[str]:
+    env = {**os.environ, "CIO_COACH_DB": str(tmp_path / "coach.db")}
+    proc = subprocess.run([sys.executable, "-c", PROBE, " ".join(HEAVY), *args],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.splitlines()[-1])
+    assert result["code"] == 0
+    return result["loaded"]
+
+
+@pytest.mark.parametrize(("args", "needed"), [
+    (("ask", "How should a CIO treat the doorman?"), ["bot.knowledge", "numpy"]),
+    (("check", "Thanks for your help with the move yesterday."), ["bot.jargon"]),
+])
+def test_a_command_imports_only_its_own_side(tmp_path, args, needed):
+    assert modules_loaded(tmp_path, *args) == needed
