@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import COMMAND_MODULES
+
 HEAVY = ["bot.jargon", "bot.knowledge", "bot.slack", "numpy", "sqlalchemy"]
 PROBE = """
 import contextlib, io, json, sys
@@ -20,9 +22,9 @@ print(json.dumps({"code": code, "loaded": [m for m in sys.argv[1].split() if m i
 """
 
 
-def modules_loaded(tmp_path: Path, *args: str) -> list[str]:
+def modules_loaded(tmp_path: Path, *args: str, watched: list[str] = HEAVY) -> list[str]:
     env = {**os.environ, "CIO_COACH_DB": str(tmp_path / "coach.db")}
-    proc = subprocess.run([sys.executable, "-c", PROBE, " ".join(HEAVY), *args],
+    proc = subprocess.run([sys.executable, "-c", PROBE, " ".join(watched), *args],
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout.splitlines()[-1])
@@ -36,3 +38,9 @@ def modules_loaded(tmp_path: Path, *args: str) -> list[str]:
 ])
 def test_a_command_imports_only_its_own_side(tmp_path, args, needed):
     assert modules_loaded(tmp_path, *args) == needed
+
+
+def test_a_command_named_apart_from_its_module_loads_that_module_alone(tmp_path):
+    command_modules = [f"bot.cli.{name}" for name in COMMAND_MODULES]
+    loaded = modules_loaded(tmp_path, "export", "--team", "T0123ABCD", watched=command_modules)
+    assert loaded == ["bot.cli.forget"]

@@ -21,6 +21,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.db import DatabaseUnavailable
 
 COMMAND_MODULES = ("index", "ask", "check", "terms", "serve", "doctor", "db", "forget")
+MODULE_OF_COMMAND = {name: name for name in COMMAND_MODULES} | {"export": "forget"}
 EXIT_BAD_INPUT = 2
 
 log = logging.getLogger("cio_coach")
@@ -36,7 +37,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cio-coach {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    named = [argv[0]] if argv and argv[0] in COMMAND_MODULES else COMMAND_MODULES
+    named = [MODULE_OF_COMMAND[argv[0]]] if argv and argv[0] in MODULE_OF_COMMAND \
+        else COMMAND_MODULES
     for name in named:
         try:
             module = importlib.import_module(f"bot.cli.{name}")
