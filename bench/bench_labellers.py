@@ -3,11 +3,15 @@
     python -m bench.bench_labellers
 
 `tests/data/second-labels-blind6-blind7.jsonl` holds a second labelling of the drafts of
-`drafts_blind6` and `drafts_blind7`, by a helper that saw only the labelling rules and
-the texts (never the first labels, the code or the lists). Each labelling is scored
-against the other as the bench scores the check (a finding counts for a term when their
-spans overlap), and the check against both. Then, for the check's misses and its
-must-not-flag hits against the first labels, what the second labeller called them.
+`drafts_blind6` and `drafts_blind7`, and `tests/data/second-labels-real-blind3.jsonl` one
+of `drafts_real` (the tuning set) and `drafts_blind3` (the blind set), each by a helper
+that saw only the labelling rules and the texts (never the first labels, the code or the
+lists; the second helper had both sets' drafts shuffled together, not knowing which was
+which). With one labeller for both, the real-style and blind figures compare like with
+like. Each labelling is scored against the other as the bench scores the check (a finding
+counts for a term when their spans overlap), and the check against both. Then, for the
+check's misses and its must-not-flag hits against the first labels, what the second
+labeller called them.
 """
 
 from __future__ import annotations
@@ -19,8 +23,8 @@ from pathlib import Path
 from bench.bench_jargon import _spans, our_spans, score
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-SECOND = DATA / "second-labels-blind6-blind7.jsonl"
-SETS = ("drafts_blind6", "drafts_blind7")
+SECOND_LABELS = {"second-labels-blind6-blind7.jsonl": ("drafts_blind6", "drafts_blind7"),
+                 "second-labels-real-blind3.jsonl": ("drafts_real", "drafts_blind3")}
 LABELS = ("flag", "either", "ok")
 
 
@@ -69,15 +73,17 @@ def compare(first: list[dict], second: list[dict]) -> None:
 
 
 def main() -> int:
-    if not SECOND.is_file():
-        print(f"no second labelling at {SECOND}")
-        return 0
-    second = {row["id"]: row for row in _rows(SECOND)}
-    for name in SETS:
-        first = [row for row in _rows(DATA / f"{name}.jsonl") if row["id"] in second]
-        print(f"{name} ({len(first)} drafts)")
-        compare(first, [dict(row, **{k: second[row["id"]][k] for k in LABELS})
-                        for row in first])
+    for file_name, sets in SECOND_LABELS.items():
+        path = DATA / file_name
+        if not path.is_file():
+            print(f"no second labelling at {path}")
+            continue
+        second = {row["id"]: row for row in _rows(path)}
+        for name in sets:
+            first = [row for row in _rows(DATA / f"{name}.jsonl") if row["id"] in second]
+            print(f"{name} ({len(first)} drafts, second labels from {file_name})")
+            compare(first, [dict(row, **{k: second[row["id"]][k] for k in LABELS})
+                            for row in first])
     return 0
 
 
