@@ -84,3 +84,24 @@ def test_everyday_policies_jobs_and_tiers_are_not_reported(text):
 def test_a_head_followed_by_its_object_is_a_verb():
     assert not [t for t in found("The SMTP relay queues them overnight.")
                 if " " in t and "queues" in t]
+
+
+@pytest.mark.parametrize("text,term", [
+    ("A blocking session held a lock on the SQL Server table for an hour.", "blocking session"),
+    ("After the RAID rebuild the secondary array on the SAN stayed degraded.",
+     "secondary array"),
+    ("The nightly job rebuilt the search index after the SAN failover.", "search index"),
+    ("We failed over to the secondary region when the VPC lost its NAT gateway.",
+     "secondary region"),
+])
+def test_sessions_indexes_regions_and_arrays_in_a_technical_sentence(text, term):
+    assert term in found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "There is an information session on the new pension scheme on Thursday.",
+    "The test session for new volunteers is on Monday morning.",
+    "The search index of the library catalogue is printed at the back.",
+])
+def test_everyday_sessions_and_indexes_are_not_reported(text):
+    assert found(text) == []

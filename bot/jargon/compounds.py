@@ -8,7 +8,8 @@
   "replication factor", "heap size", "object group", "error queue". When the two words
   together lean strongly technical it is reported wherever it stands (uncertain in a
   draft with no other technical finding); otherwise only in a technical sentence, and
-  marked uncertain.
+  marked uncertain. Some kinds (CONTEXT_ONLY_NOUNS: index, session, region, array) always
+  need the technical sentence.
 
 A head followed by an article or a pronoun is a verb ("the vendor checks the pool"), not
 the head of a compound; a modifier in -ed describes ("a shared group"), it does not name a
@@ -36,7 +37,14 @@ KIND_NOUNS = word_set("""
 group queue profile token provider factor size pool replica rights indexing cache role
 tunnel tunnelling tunneling certificate policy job table tier storage switch server
 """)
-KIND_HEADS = KIND_NOUNS | {noun + "s" for noun in KIND_NOUNS}
+# Kinds whose everyday compounds lean technical too ("an information session", "the test
+# session", "the search index at the back of the book"): reported only in a technical
+# sentence, never on the strength of the two words alone ("the blocking session", "a new
+# search index"). "log" and "connection" are left out: "call log" and "secure connection"
+# are plain alternatives the lists offer.
+CONTEXT_ONLY_NOUNS = word_set("index session region array")
+CONTEXT_ONLY_HEADS = CONTEXT_ONLY_NOUNS | {noun + "s" for noun in CONTEXT_ONLY_NOUNS}
+KIND_HEADS = KIND_NOUNS | {noun + "s" for noun in KIND_NOUNS} | CONTEXT_ONLY_HEADS
 # After a head, these make it a verb: "the vendor checks the pool", "it groups them".
 VERB_OBJECTS = word_set("the a an your our their its this that these those it them him her us")
 MIN_MODIFIER_LEAN = 0.3  # the modifier is in the table: technical writing leans on it
@@ -55,7 +63,7 @@ def _kind(vocab: Vocabulary, mod: str, head: str, in_sentence: bool, in_draft: b
     lean = vocab.lean.get(mod, 0.0)
     if lean < MIN_MODIFIER_LEAN or mod.endswith("ed"):
         return None
-    if lean + vocab.lean.get(head, 0.0) >= STRONG_COMPOUND:
+    if lean + vocab.lean.get(head, 0.0) >= STRONG_COMPOUND and head not in CONTEXT_ONLY_HEADS:
         return not (in_draft or in_sentence)
     return True if in_sentence else None
 
