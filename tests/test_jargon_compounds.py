@@ -72,6 +72,8 @@ def test_everyday_compounds_are_not_reported(text):
     ("The nightly job rebuilt the search index after the SAN failover.", "search index"),
     ("We failed over to the secondary region when the VPC lost its NAT gateway.",
      "secondary region"),
+    ("Our Okta admins changed the session policies, so the SSO prompt now comes daily.",
+     "session policies"),
 ])
 def test_kinds_named_by_a_technical_modifier_in_a_technical_sentence(text, term):
     assert term in found(text)

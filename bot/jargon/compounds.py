@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 from bot.jargon.findings import Finding
 from bot.jargon.openscan import Tokens, open_finding
-from bot.jargon.tokens import word_set
+from bot.jargon.tokens import plural, word_set
 from bot.jargon.vocabulary import Vocabulary
 
 # Nouns that name a kind of configured thing when a technical word modifies them. Not
@@ -43,8 +43,8 @@ tunnel tunnelling tunneling certificate policy job table tier storage switch ser
 # search index"). "log" and "connection" are left out: "call log" and "secure connection"
 # are plain alternatives the lists offer.
 CONTEXT_ONLY_NOUNS = word_set("index session region array")
-CONTEXT_ONLY_HEADS = CONTEXT_ONLY_NOUNS | {noun + "s" for noun in CONTEXT_ONLY_NOUNS}
-KIND_HEADS = KIND_NOUNS | {noun + "s" for noun in KIND_NOUNS} | CONTEXT_ONLY_HEADS
+CONTEXT_ONLY_HEADS = CONTEXT_ONLY_NOUNS | {plural(noun) for noun in CONTEXT_ONLY_NOUNS}
+KIND_HEADS = KIND_NOUNS | {plural(noun) for noun in KIND_NOUNS} | CONTEXT_ONLY_HEADS
 # After a head, these make it a verb: "the vendor checks the pool", "it groups them".
 VERB_OBJECTS = word_set("the a an your our their its this that these those it them him her us")
 MIN_MODIFIER_LEAN = 0.3  # the modifier is in the table: technical writing leans on it
