@@ -182,6 +182,12 @@ def test_density_and_grade():
     ("We refactored the module.", "We restructured the module."),
     ("Three SKUs are missing.", "Three product codes are missing."),
     ("The synergies are big.", "The savings are big."),
+    # the first alternative has a clause ("switch to the new system"): the next one fits
+    ("The cutover is on Friday.", "The changeover is on Friday."),
+    # a name standing bare after a preposition takes "the" with plain words
+    ("Laptops will restart through SCCM tonight.",
+     "Laptops will restart through the central software installer tonight."),
+    ("Data now flows via MuleSoft.", "Data now flows via the connecting software."),
 ])
 def test_rewrite_substitutes_where_grammatical(text, rewrite):
     assert check(text).rewrite == rewrite
@@ -195,6 +201,8 @@ def test_rewrite_leaves_unclear_cases_alone():
     # an uncertain sense is not rewritten
     text = "The CRM data was migrated last night."
     assert "migrated" in (check(text).rewrite or text)
+    # half a name is no name: "Jamf School" is not "device management tool School"
+    assert check("The iPads move to Jamf School over half term.").rewrite == ""
 
 
 def test_team_terms_and_removals_compile_into_a_new_checker():

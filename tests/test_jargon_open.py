@@ -193,17 +193,21 @@ def test_every_offered_rewrite_checks_clean_of_high_severity_findings():
 
 
 def test_no_alternative_is_itself_flagged():
-    """Alone, and in a technical sentence, where everyday words take their IT sense."""
+    """Alone, and in a technical sentence, where everyday words take their IT sense: the
+    suggestion a reader is shown, and every other alternative the rewrite may use."""
+    from bot.jargon.rewrite import usable_alternative
+
     checker = default_checker()
     lists = default_lists()
 
     def flagged(text: str) -> list[str]:
         return [f.term for f in checker.scan(text).findings if f.term != "ERP"]
 
-    bad = [(t.term, t.suggestion) for t in (*lists.terms, *lists.buzzwords)
-           if t.suggestion and (flagged(t.suggestion) or flagged(
-               f"After the ERP upgrade the {t.suggestion} failed twice."))]
-    assert bad == []
+    offered = [(t.term, alt) for t in (*lists.terms, *lists.buzzwords)
+               for n, alt in enumerate(t.alternatives) if n == 0 or usable_alternative(alt)]
+    bad = [(term, alt) for term, alt in offered
+           if flagged(alt) or flagged(f"After the ERP upgrade the {alt} failed twice.")]
+    assert len(offered) > 1500 and bad == []
 
 
 def test_an_explanation_in_jargon_or_a_list_explains_nothing():

@@ -21,6 +21,7 @@ class Finding:
     word: int = 0
     pos: str = "n"
     canonical: bool = True
+    alternatives: tuple[str, ...] = ()  # every plain alternative, the suggestion first
 
     def to_json(self) -> dict:
         return {"start": self.start, "end": self.end, "term": self.term, "kind": self.kind,

@@ -1,10 +1,9 @@
 """The compiled checker: one tokenising pass and dictionary look-ups, no per-term regexes.
 
-Every form of every term (variants, regular inflections, hyphen/space/joined spellings)
-is compiled once into a dict keyed by the tuple of its lower-case words. Scanning a text
-tries, at each word, the longest phrase first. Terms with an everyday sense are kept or
-dropped by context cues (`sense-cues.csv`); acronyms not on the allow-list and not
-defined in the text are reported too.
+Every form of every term (variants, regular inflections, hyphen/space/joined spellings) is
+compiled once into a dict keyed by the tuple of its lower-case words. Scanning a text tries,
+at each word, the longest phrase first. Terms with an everyday sense are kept or dropped by
+context cues (`sense-cues.csv`); undefined acronyms not on the allow-list are reported too.
 """
 
 from __future__ import annotations
@@ -316,7 +315,8 @@ class Checker:
         term = form.term
         return Finding(start, end, text[start:end], term.kind, term.suggestion, term.why,
                        term.severity, entry=term.term, category=term.category, tag=form.tag,
-                       word=form.word, pos=term.pos, canonical=form.canonical)
+                       word=form.word, pos=term.pos, canonical=form.canonical,
+                       alternatives=term.alternatives)
 
 
 def _shouted(core: str) -> bool:

@@ -26,6 +26,12 @@ PREV_DETERMINER_RE = re.compile(
 AN_SILENT_H = ("hour", "honest", "honou", "heir")
 POSSESSIVE_RE = re.compile(r"['\u2019]s\b")
 WORD_AFTER_RE = re.compile(r"[ \t]+[A-Za-z]")
+NAME_GOES_ON_RE = re.compile(r" [A-Z][a-z]")
+# before these a name stands bare ("while Kofax is patched", "via Kepware"), where the
+# plain words that replace it need "the"
+BARE_NAME_BEFORE_RE = re.compile(
+    r"\b(?:to|from|via|through|in|on|at|by|with|without|over|into|onto|for|against|under|"
+    r"across|after|before|during|until|while|because|when|if|than)\s+$", re.I)
 NOTHING_FOUND = "nothing to change: no jargon found"
 
 
@@ -55,24 +61,21 @@ def _article_for(phrase: str) -> str:
 
 
 def substitutable(finding: Finding) -> bool:
-    """Only simple alternatives for the entry's own term, decided on firm evidence.
+    """Only simple alternatives for the entry's own term, decided on firm evidence."""
+    return finding.kind != "acronym" and not finding.uncertain and finding.canonical \
+        and bool(finding.suggestion)
 
-    A listed synonym may be another part of speech, and an alternative with a clause or
-    a preposition rarely fits where the term stood, so those are left for the writer.
-    """
-    alt = finding.suggestion
-    if finding.kind == "acronym" or finding.uncertain or not finding.canonical or not alt:
-        return False
+
+def usable_alternative(alt: str) -> bool:
+    """A listed synonym may be another part of speech, and an alternative with a clause or
+    a preposition rarely fits where the term stood, so those are left for the writer."""
     words = alt.lower().split()
     return (len(words) <= 4 and not CLAUSE_WORDS.intersection(words) and alt[0] != "("
             and not words[0].endswith(("'s", "’s")))  # "the Amazon's service"
 
 
-def substitute(finding: Finding) -> str | None:
-    """The alternative inflected like the matched form, or None when not substitutable."""
-    if not substitutable(finding):
-        return None
-    alt = finding.suggestion
+def _inflected(finding: Finding, alt: str) -> str | None:
+    """`alt` inflected like the matched form, or None when it cannot be."""
     parts = alt.split(" ")
     if finding.pos == "nv" and len(parts) > 1:
         return None  # noun or verb? a longer alternative fits only one of them
@@ -87,6 +90,18 @@ def substitute(finding: Finding) -> str | None:
     else:
         return None
     return " ".join(parts)
+
+
+def substitute(finding: Finding) -> str | None:
+    """The first of the entry's alternatives that is simple enough to stand where the term
+    stood, inflected like the matched form; None when none is ("cutover": "switch to the
+    new system" has a clause, "changeover" fits)."""
+    if not substitutable(finding):
+        return None
+    for alt in finding.alternatives or (finding.suggestion,):
+        if usable_alternative(alt) and (inflected := _inflected(finding, alt)) is not None:
+            return inflected
+    return None
 
 
 def rewrite(text: str, findings: list[Finding], start: int = 0, end: int | None = None) -> str:
@@ -104,6 +119,8 @@ def rewrite(text: str, findings: list[Finding], start: int = 0, end: int | None 
         head = text[pos:finding.start]
         context = (pieces[-1][-LOOKBACK:] if pieces else "") + head[-LOOKBACK:] \
             if len(head) < LOOKBACK else head[-LOOKBACK:]
+        if _bare_name(finding, alt, context):
+            alt = "the " + alt
         if text[finding.start].isupper() and (
                 _sentence_start(text[max(0, finding.start - LOOKBACK):finding.start])):
             alt = alt[:1].upper() + alt[1:]
@@ -123,6 +140,14 @@ def rewrite(text: str, findings: list[Finding], start: int = 0, end: int | None 
     return "".join(pieces)
 
 
+def _bare_name(finding: Finding, alt: str, before: str) -> bool:
+    """Does a product's name or an acronym stand bare after a preposition ("while Kofax is
+    patched", "through SCCM"), where the plain words that replace it need "the"? (At a
+    sentence start it is often a heading: "Print release software and Follow-Me printing".)
+    """
+    return finding.entry != finding.entry.lower() and finding.term[:1].isupper() \
+        and alt.split(" ", 1)[0].lower() not in ("the", "a", "an") \
+        and BARE_NAME_BEFORE_RE.search(before) is not None
 
 
 def fits(text: str, finding: Finding, alt: str,
@@ -135,6 +160,8 @@ def fits(text: str, finding: Finding, alt: str,
     attributive = finding.term.endswith("ed") and WORD_AFTER_RE.match(text, finding.end)
     if attributive and " " in alt:
         return False  # "the misconfigured load balancer" -> "the set up wrongly ..."
+    if finding.term[:1].isupper() and NAME_GOES_ON_RE.match(text, finding.end):
+        return False  # "Jamf School": the name goes on, and half a name is no name
     if after.lstrip().startswith("(") or text[max(0, finding.start - 1):finding.start] == "(":
         return False  # "virtual machines (VM)": the writer's own definition stays whole
     before = text[max(0, finding.start - LOOKBACK):finding.start].split()

@@ -42,8 +42,8 @@ class Term:
     kind: str = "term"
 
     @property
-    def alternatives(self) -> list[str]:
-        return [a.strip() for a in self.instead.split(";") if a.strip()]
+    def alternatives(self) -> tuple[str, ...]:
+        return tuple(a.strip() for a in self.instead.split(";") if a.strip())
 
     @property
     def suggestion(self) -> str:
