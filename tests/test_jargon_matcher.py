@@ -203,6 +203,8 @@ def test_rewrite_leaves_unclear_cases_alone():
     assert "migrated" in (check(text).rewrite or text)
     # half a name is no name: "Jamf School" is not "device management tool School"
     assert check("The iPads move to Jamf School over half term.").rewrite == ""
+    # a plural alternative for a singular subject: "remote app components is down"
+    assert check("Citrix StoreFront is down at the moment, so please wait.").rewrite == ""
 
 
 def test_team_terms_and_removals_compile_into_a_new_checker():

@@ -27,6 +27,7 @@ AN_SILENT_H = ("hour", "honest", "honou", "heir")
 POSSESSIVE_RE = re.compile(r"['\u2019]s\b")
 WORD_AFTER_RE = re.compile(r"[ \t]+[A-Za-z]")
 NAME_GOES_ON_RE = re.compile(r" [A-Z][a-z]")
+SINGULAR_VERB_AFTER_RE = re.compile(r"\s+(?:is|was|has|does)(?:n['’]t)?\b", re.I)
 # before these a name stands bare ("while Kofax is patched", "via Kepware"), where the
 # plain words that replace it need "the"
 BARE_NAME_BEFORE_RE = re.compile(
@@ -160,6 +161,8 @@ def fits(text: str, finding: Finding, alt: str,
     attributive = finding.term.endswith("ed") and WORD_AFTER_RE.match(text, finding.end)
     if attributive and " " in alt:
         return False  # "the misconfigured load balancer" -> "the set up wrongly ..."
+    if not finding.tag and _plural(alt) and SINGULAR_VERB_AFTER_RE.match(text, finding.end):
+        return False  # "StoreFront is down" -> "remote app components is down"
     if finding.term[:1].isupper() and NAME_GOES_ON_RE.match(text, finding.end):
         return False  # "Jamf School": the name goes on, and half a name is no name
     if after.lstrip().startswith("(") or text[max(0, finding.start - 1):finding.start] == "(":
@@ -169,6 +172,11 @@ def fits(text: str, finding: Finding, alt: str,
         return False  # "SAP S/4HANA" -> "SAP new SAP system"
     # "DNS nameservers", "SSH host key": half a compound replaced reads worse than none
     return not any(_half_compound(text, finding, other) for other in neighbours)
+
+
+def _plural(phrase: str) -> bool:
+    last = phrase.rsplit(" ", 1)[-1].lower()
+    return last.endswith("s") and not last.endswith(("ss", "us", "is", "'s", "’s"))
 
 
 def _half_compound(text: str, finding: Finding,
