@@ -188,6 +188,8 @@ def test_density_and_grade():
     ("Laptops will restart through SCCM tonight.",
      "Laptops will restart through the central software installer tonight."),
     ("Data now flows via MuleSoft.", "Data now flows via the connecting software."),
+    ("SCCM will restart the laptops tonight.",
+     "The central software installer will restart the laptops tonight."),
 ])
 def test_rewrite_substitutes_where_grammatical(text, rewrite):
     assert check(text).rewrite == rewrite

@@ -27,6 +27,9 @@ AN_SILENT_H = ("hour", "honest", "honou", "heir")
 POSSESSIVE_RE = re.compile(r"['\u2019]s\b")
 WORD_AFTER_RE = re.compile(r"[ \t]+[A-Za-z]")
 NAME_GOES_ON_RE = re.compile(r" [A-Z][a-z]")
+AUXILIARY_AFTER_RE = re.compile(
+    r"\s+(?:is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|does|"
+    r"did)\b", re.I)
 SINGULAR_VERB_AFTER_RE = re.compile(r"\s+(?:is|was|has|does)(?:n['’]t)?\b", re.I)
 # before these a name stands bare ("while Kofax is patched", "via Kepware"), where the
 # plain words that replace it need "the"
@@ -120,7 +123,7 @@ def rewrite(text: str, findings: list[Finding], start: int = 0, end: int | None 
         head = text[pos:finding.start]
         context = (pieces[-1][-LOOKBACK:] if pieces else "") + head[-LOOKBACK:] \
             if len(head) < LOOKBACK else head[-LOOKBACK:]
-        if _bare_name(finding, alt, context):
+        if _bare_name(text, finding, alt, context):
             alt = "the " + alt
         if text[finding.start].isupper() and (
                 _sentence_start(text[max(0, finding.start - LOOKBACK):finding.start])):
@@ -141,14 +144,19 @@ def rewrite(text: str, findings: list[Finding], start: int = 0, end: int | None 
     return "".join(pieces)
 
 
-def _bare_name(finding: Finding, alt: str, before: str) -> bool:
-    """Does a product's name or an acronym stand bare after a preposition ("while Kofax is
-    patched", "through SCCM"), where the plain words that replace it need "the"? (At a
-    sentence start it is often a heading: "Print release software and Follow-Me printing".)
-    """
-    return finding.entry != finding.entry.lower() and finding.term[:1].isupper() \
-        and alt.split(" ", 1)[0].lower() not in ("the", "a", "an") \
-        and BARE_NAME_BEFORE_RE.search(before) is not None
+def _bare_name(text: str, finding: Finding, alt: str, before: str) -> bool:
+    """Does a product's name or an acronym stand bare, after a preposition ("while Kofax is
+    patched", "through SCCM") or as a sentence's subject ("Kofax is patched tonight"), where
+    the plain words that replace it need "the"? (Other sentence starts are often headings:
+    "Planned maintenance: PaperCut and Follow-Me printing".)"""
+    if finding.entry == finding.entry.lower() or not finding.term[:1].isupper() \
+            or alt.split(" ", 1)[0].lower() in ("the", "a", "an"):
+        return False
+    if BARE_NAME_BEFORE_RE.search(before):
+        return True
+    opens = text[max(0, finding.start - LOOKBACK):finding.start].rstrip()
+    return (not opens or opens[-1] in ".!?") and \
+        AUXILIARY_AFTER_RE.match(text, finding.end) is not None
 
 
 def fits(text: str, finding: Finding, alt: str,
