@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.jargon.findings import Finding
-from bot.jargon.tokens import inflect_word
+from bot.jargon.tokens import inflect_word, plural
 
 AN_EXCEPTIONS = ("uni", "use", "usu", "usa", "one", "once", "eu", "ute")
 CLAUSE_WORDS = frozenset(["that", "which", "who", "to", "from", "of", "for", "with", "in", "on",
@@ -30,7 +30,16 @@ NAME_GOES_ON_RE = re.compile(r" [A-Z][a-z]")
 AUXILIARY_AFTER_RE = re.compile(
     r"\s+(?:is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|does|"
     r"did)\b", re.I)
+LOWER_WORD_AFTER_RE = re.compile(r"[ \t]+[a-z]")
 SINGULAR_VERB_AFTER_RE = re.compile(r"\s+(?:is|was|has|does)(?:n['’]t)?\b", re.I)
+DETERMINED_RE = re.compile(  # "our", "the new": a singular count noun may follow
+    r"\b(?:the|a|an|our|your|their|its|my|this|that|each|every|any|no)\s+(?:[\w-]+\s+)?$",
+    re.I)
+# after these a plural alternative for a singular term reads as well as a singular one
+KEEPS_NUMBER_AFTER_RE = re.compile(
+    r"[ \t]+(?:and|or|but|for|to|from|in|on|at|by|with|of|back|up|down|out|off|over|will|"
+    r"would|can|could|should|may|might|must|are|were|have|do|that|which|who|when|while|if|"
+    r"as|than|so|because|into|through|via|across|after|before|during|until)\b", re.I)
 # before these a name stands bare ("while Kofax is patched", "via Kepware"), where the
 # plain words that replace it need "the"
 BARE_NAME_BEFORE_RE = re.compile(
@@ -120,6 +129,7 @@ def rewrite(text: str, findings: list[Finding], start: int = 0, end: int | None 
         alt = substitute(finding)
         if alt is None:
             continue
+        alt = _agreeing(text, finding, alt) or alt
         head = text[pos:finding.start]
         context = (pieces[-1][-LOOKBACK:] if pieces else "") + head[-LOOKBACK:] \
             if len(head) < LOOKBACK else head[-LOOKBACK:]
@@ -164,13 +174,11 @@ def fits(text: str, finding: Finding, alt: str,
     """Would `alt` read grammatically where `finding` stands? `neighbours`: the findings
     before and after it, each with its own alternative (None: it has none)."""
     after = text[finding.end:finding.end + 3]
-    if POSSESSIVE_RE.match(after) and alt.endswith("s"):
-        return False  # "the Cloud's" -> "the online servers's"
+    if _agreeing(text, finding, alt) is None:
+        return False  # "the Cloud's" -> "the online servers's", no singular to use
     attributive = finding.term.endswith("ed") and WORD_AFTER_RE.match(text, finding.end)
     if attributive and " " in alt:
         return False  # "the misconfigured load balancer" -> "the set up wrongly ..."
-    if not finding.tag and _plural(alt) and SINGULAR_VERB_AFTER_RE.match(text, finding.end):
-        return False  # "StoreFront is down" -> "remote app components is down"
     if finding.term[:1].isupper() and NAME_GOES_ON_RE.match(text, finding.end):
         return False  # "Jamf School": the name goes on, and half a name is no name
     if after.lstrip().startswith("(") or text[max(0, finding.start - 1):finding.start] == "(":
@@ -182,9 +190,36 @@ def fits(text: str, finding: Finding, alt: str,
     return not any(_half_compound(text, finding, other) for other in neighbours)
 
 
+def _agreeing(text: str, finding: Finding, alt: str) -> str | None:
+    """`alt` in the number its place needs, where a singular term stood. Before a noun, a
+    verb or a possessive, a plural alternative becomes singular when a determiner leads it
+    ("our PCI DSS compliance work" -> "our card security rule compliance work", "StoreFront
+    is down" -> "The remote app component is down"); without one it stays plural ("because
+    conditional access saw" -> "because sign-in rules saw"). None: no number fits."""
+    if finding.tag or not _plural(alt):
+        return alt
+    possessive = POSSESSIVE_RE.match(text, finding.end) is not None
+    agrees = SINGULAR_VERB_AFTER_RE.match(text, finding.end) is not None or possessive
+    if not (agrees or LOWER_WORD_AFTER_RE.match(text, finding.end)) or \
+            KEEPS_NUMBER_AFTER_RE.match(text, finding.end):
+        return alt
+    before = text[max(0, finding.start - LOOKBACK):finding.start]
+    head, _, last = alt.rpartition(" ")
+    single = _singular(last)
+    if single and (DETERMINED_RE.search(before) or _bare_name(text, finding, alt, before)):
+        return f"{head} {single}".lstrip()
+    return None if agrees else alt
+
+
 def _plural(phrase: str) -> bool:
     last = phrase.rsplit(" ", 1)[-1].lower()
     return last.endswith("s") and not last.endswith(("ss", "us", "is", "'s", "’s"))
+
+
+def _singular(word: str) -> str | None:
+    """The word whose plural `word` is ("rules" -> "rule", "policies" -> "policy")."""
+    return next((stem for stem in (word[:-3] + "y", word[:-2], word[:-1])
+                 if stem and plural(stem) == word), None)
 
 
 def _half_compound(text: str, finding: Finding,
