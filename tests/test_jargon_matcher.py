@@ -201,6 +201,11 @@ def test_density_and_grade():
     ("Conditional access will block sign-ins.", "Sign-in rules will block sign-ins."),
     ("It stopped because conditional access saw a new country.",
      "It stopped because sign-in rules saw a new country."),
+    # two terms side by side whose plain words overlap become one phrase
+    ("Please connect to the VPN gateway in Singapore.",
+     "Please connect to the secure remote connection point in Singapore."),
+    ("We are moving from the old Mitel PBX to a new phone service.",
+     "We are moving from the old office phone exchange to a new phone service."),
 ])
 def test_rewrite_substitutes_where_grammatical(text, rewrite):
     assert check(text).rewrite == rewrite

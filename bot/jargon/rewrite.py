@@ -123,13 +123,7 @@ def rewrite(text: str, findings: list[Finding], start: int = 0, end: int | None 
     pieces: list[str] = []
     pos = start
     stop = len(text) if end is None else end
-    for finding in sorted(findings, key=lambda f: f.start):
-        if not (start <= finding.start and finding.end <= stop):
-            continue
-        alt = substitute(finding)
-        if alt is None:
-            continue
-        alt = _agreeing(text, finding, alt) or alt
+    for finding, finding_end, alt in _replacements(text, findings, start, stop):
         head = text[pos:finding.start]
         context = (pieces[-1][-LOOKBACK:] if pieces else "") + head[-LOOKBACK:] \
             if len(head) < LOOKBACK else head[-LOOKBACK:]
@@ -149,9 +143,40 @@ def rewrite(text: str, findings: list[Finding], start: int = 0, end: int | None 
             head = head[:cut] + new + article.group(2)
         pieces.append(head)
         pieces.append(alt)
-        pos = finding.end
+        pos = finding_end
     pieces.append(text[pos:stop])
     return "".join(pieces)
+
+
+def _replacements(text: str, findings: list[Finding], start: int, stop: int
+                  ) -> list[tuple[Finding, int, str]]:
+    """(first finding, end, alternative) left to right. A term and the next one that say
+    the same thing in plain words become one phrase: "VPN gateway" is "secure remote
+    connection point", not "secure remote connection connection point"."""
+    found: list[tuple[Finding, int, str]] = []
+    for finding in sorted(findings, key=lambda f: f.start):
+        alt = substitute(finding) if start <= finding.start and finding.end <= stop else None
+        if alt is None:
+            continue
+        alt = _agreeing(text, finding, alt) or alt
+        joined = _joined(found[-1][2], alt) if found and \
+            not text[found[-1][1]:finding.start].strip() else None
+        if joined:
+            found[-1] = (found[-1][0], finding.end, joined)
+        else:
+            found.append((finding, finding.end, alt))
+    return found
+
+
+def _joined(modifier: str, head: str) -> str | None:
+    """One phrase for two plain alternatives side by side that share a word, else None:
+    "secure remote connection" + "connection point" -> "secure remote connection point";
+    "phone system" + "office phone exchange" -> "office phone exchange"."""
+    first, second = modifier.split(), head.split()
+    if first[-1].lower() == second[0].lower():
+        return " ".join(first + second[1:])
+    shared = {w.lower() for w in first if len(w) > 2} & {w.lower() for w in second}
+    return head if shared else None
 
 
 def _bare_name(text: str, finding: Finding, alt: str, before: str) -> bool:
