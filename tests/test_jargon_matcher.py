@@ -190,6 +190,8 @@ def test_density_and_grade():
     ("Data now flows via MuleSoft.", "Data now flows via the connecting software."),
     ("SCCM will restart the laptops tonight.",
      "The central software installer will restart the laptops tonight."),
+    ("Hi Priya, Jamf shows your laptop is short of space.",
+     "Hi Priya, the device management tool shows your laptop is short of space."),
     # a plural alternative where a singular stood, before a verb, a noun or a possessive
     ("Citrix StoreFront is down at the moment, so please wait.",
      "The remote app component is down at the moment, so please wait."),

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.jargon.findings import Finding
+from bot.jargon.openscan import GREETINGS
 from bot.jargon.tokens import inflect_word, plural
 
 AN_EXCEPTIONS = ("uni", "use", "usu", "usa", "one", "once", "eu", "ute")
@@ -27,10 +28,9 @@ AN_SILENT_H = ("hour", "honest", "honou", "heir")
 POSSESSIVE_RE = re.compile(r"['\u2019]s\b")
 WORD_AFTER_RE = re.compile(r"[ \t]+[A-Za-z]")
 NAME_GOES_ON_RE = re.compile(r" [A-Z][a-z]")
-AUXILIARY_AFTER_RE = re.compile(
-    r"\s+(?:is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|does|"
-    r"did)\b", re.I)
 LOWER_WORD_AFTER_RE = re.compile(r"[ \t]+[a-z]")
+GREETING_BEFORE_RE = re.compile(  # "Hi Priya," opens the sentence that follows
+    rf"(?:^|\n|[.!?]\s+)(?:{'|'.join(sorted(GREETINGS))})\s+[A-Z][\w'’-]*,$", re.I)
 SINGULAR_VERB_AFTER_RE = re.compile(r"\s+(?:is|was|has|does)(?:n['’]t)?\b", re.I)
 DETERMINED_RE = re.compile(  # "our", "the new": a singular count noun may follow
     r"\b(?:the|a|an|our|your|their|its|my|this|that|each|every|any|no)\s+(?:[\w-]+\s+)?$",
@@ -181,17 +181,17 @@ def _joined(modifier: str, head: str) -> str | None:
 
 def _bare_name(text: str, finding: Finding, alt: str, before: str) -> bool:
     """Does a product's name or an acronym stand bare, after a preposition ("while Kofax is
-    patched", "through SCCM") or as a sentence's subject ("Kofax is patched tonight"), where
-    the plain words that replace it need "the"? (Other sentence starts are often headings:
-    "Planned maintenance: PaperCut and Follow-Me printing".)"""
+    patched", "through SCCM") or opening a sentence ("Kofax is patched tonight", "Hi Priya,
+    Jamf shows"), where the plain words that replace it need "the"? Not after a colon, where
+    a heading often starts ("Planned maintenance: PaperCut and Follow-Me printing")."""
     if finding.entry == finding.entry.lower() or not finding.term[:1].isupper() \
             or alt.split(" ", 1)[0].lower() in ("the", "a", "an"):
         return False
     if BARE_NAME_BEFORE_RE.search(before):
         return True
     opens = text[max(0, finding.start - LOOKBACK):finding.start].rstrip()
-    return (not opens or opens[-1] in ".!?") and \
-        AUXILIARY_AFTER_RE.match(text, finding.end) is not None
+    return (not opens or opens[-1] in ".!?" or GREETING_BEFORE_RE.search(opens) is not None) \
+        and LOWER_WORD_AFTER_RE.match(text, finding.end) is not None
 
 
 def fits(text: str, finding: Finding, alt: str,
