@@ -208,6 +208,12 @@ def test_density_and_grade():
      "Please connect to the secure remote connection point in Singapore."),
     ("We are moving from the old Mitel PBX to a new phone service.",
      "We are moving from the old office phone exchange to a new phone service."),
+    # a name whose next word says what its plain words would: the word alone
+    ("Restore it from last night's Veeam backup job.",
+     "Restore it from last night's backup job."),
+    ("Veeam backup jobs failed overnight.", "The backup jobs failed overnight."),
+    # a verb's alternative takes the term's object, not one of its own
+    ("We will re-IP the printers.", "We will renumber the printers."),
 ])
 def test_rewrite_substitutes_where_grammatical(text, rewrite):
     assert check(text).rewrite == rewrite
@@ -223,6 +229,8 @@ def test_rewrite_leaves_unclear_cases_alone():
     assert "migrated" in (check(text).rewrite or text)
     # half a name is no name: "Jamf School" is not "device management tool School"
     assert check("The iPads move to Jamf School over half term.").rewrite == ""
+    # the word goes on past the term: "renumber'ing" is no word
+    assert check("The team is re-IP'ing the label printers.").rewrite == ""
 
 
 def test_team_terms_and_removals_compile_into_a_new_checker():

@@ -29,6 +29,8 @@ POSSESSIVE_RE = re.compile(r"['\u2019]s\b")
 WORD_AFTER_RE = re.compile(r"[ \t]+[A-Za-z]")
 NAME_GOES_ON_RE = re.compile(r" [A-Z][a-z]")
 LOWER_WORD_AFTER_RE = re.compile(r"[ \t]+[a-z]")
+NEXT_WORD_RE = re.compile(r"[ \t]+([a-z][a-z-]*)\b")
+GLUED_AFTER_RE = re.compile(r"[^\W_]|['’](?!s\b)[^\W_]")  # the word goes on: "re-IP'ing"
 GREETING_BEFORE_RE = re.compile(  # "Hi Priya," opens the sentence that follows
     rf"(?:^|\n|[.!?]\s+)(?:{'|'.join(sorted(GREETINGS))})\s+[A-Z][\w'’-]*,$", re.I)
 SINGULAR_VERB_AFTER_RE = re.compile(r"\s+(?:is|was|has|does)(?:n['’]t)?\b", re.I)
@@ -45,6 +47,7 @@ KEEPS_NUMBER_AFTER_RE = re.compile(
 BARE_NAME_BEFORE_RE = re.compile(
     r"\b(?:to|from|via|through|in|on|at|by|with|without|over|into|onto|for|against|under|"
     r"across|after|before|during|until|while|because|when|if|than)\s+$", re.I)
+OBJECT_WORDS = frozenset(["the", "a", "an", "your", "our", "its", "their"])
 NOTHING_FOUND = "nothing to change: no jargon found"
 
 
@@ -90,6 +93,8 @@ def usable_alternative(alt: str) -> bool:
 def _inflected(finding: Finding, alt: str) -> str | None:
     """`alt` inflected like the matched form, or None when it cannot be."""
     parts = alt.split(" ")
+    if "v" in finding.pos and OBJECT_WORDS.intersection(p.lower() for p in parts[1:]):
+        return None  # a verb with its own object: "re-IP the printers" takes no second one
     if finding.pos == "nv" and len(parts) > 1:
         return None  # noun or verb? a longer alternative fits only one of them
     if not finding.tag:
@@ -156,9 +161,12 @@ def _replacements(text: str, findings: list[Finding], start: int, stop: int
     found: list[tuple[Finding, int, str]] = []
     for finding in sorted(findings, key=lambda f: f.start):
         alt = substitute(finding) if start <= finding.start and finding.end <= stop else None
-        if alt is None:
-            continue
+        if alt is None or (found and finding.start < found[-1][1]):
+            continue  # no alternative, or a word the one before took ("Veeam backup")
         alt = _agreeing(text, finding, alt) or alt
+        if said := _said_after(text, finding, alt):
+            found.append((finding, said.end(1), said.group(1)))
+            continue
         joined = _joined(found[-1][2], alt) if found and \
             not text[found[-1][1]:finding.start].strip() else None
         if joined:
@@ -166,6 +174,17 @@ def _replacements(text: str, findings: list[Finding], start: int, stop: int
         else:
             found.append((finding, finding.end, alt))
     return found
+
+
+def _said_after(text: str, finding: Finding, alt: str) -> re.Match[str] | None:
+    """The word after a product's name when it already says what the name's plain words
+    would: "last night's Veeam backup job" is "last night's backup job", not "... backup
+    software backup job"; the name and that word are then replaced by the word alone."""
+    after = NEXT_WORD_RE.match(text, finding.end)
+    if after is None or finding.entry == finding.entry.lower():
+        return None
+    return after if after.group(1).lower() in {
+        w.lower() for w in alt.split() if len(w) > 2} else None
 
 
 def _joined(modifier: str, head: str) -> str | None:
@@ -199,6 +218,8 @@ def fits(text: str, finding: Finding, alt: str,
     """Would `alt` read grammatically where `finding` stands? `neighbours`: the findings
     before and after it, each with its own alternative (None: it has none)."""
     after = text[finding.end:finding.end + 3]
+    if GLUED_AFTER_RE.match(text, finding.end):
+        return False  # "re-IP'ing" -> "renumber the device addresses'ing"
     if _agreeing(text, finding, alt) is None:
         return False  # "the Cloud's" -> "the online servers's", no singular to use
     attributive = finding.term.endswith("ed") and WORD_AFTER_RE.match(text, finding.end)
