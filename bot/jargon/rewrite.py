@@ -100,7 +100,7 @@ def _inflected(finding: Finding, alt: str) -> str | None:
     if not finding.tag:
         return alt
     if finding.word == -1 and "n" in finding.pos:
-        if finding.tag == "s" and parts[-1].endswith("s"):
+        if finding.tag == "s" and _plural(parts[-1]):
             return alt  # "synergies" -> "savings"
         parts[-1] = inflect_word(parts[-1], finding.tag, noun=True)
     elif finding.word == 0 and "v" in finding.pos:
