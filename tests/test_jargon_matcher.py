@@ -233,6 +233,9 @@ def test_rewrite_leaves_unclear_cases_alone():
     assert check("The iPads move to Jamf School over half term.").rewrite == ""
     # the word goes on past the term: "renumber'ing" is no word
     assert check("The team is re-IP'ing the label printers.").rewrite == ""
+    # nor where it began before ("re-" + "set up"), nor a phrasal verb before a pronoun
+    assert "re-restructure" not in check("We will re-refactor the module.").rewrite
+    assert check("Tonight we repoint it to the new server room.").rewrite == ""
 
 
 def test_team_terms_and_removals_compile_into_a_new_checker():

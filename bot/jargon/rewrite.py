@@ -31,6 +31,9 @@ NAME_GOES_ON_RE = re.compile(r" [A-Z][a-z]")
 LOWER_WORD_AFTER_RE = re.compile(r"[ \t]+[a-z]")
 NEXT_WORD_RE = re.compile(r"[ \t]+([a-z][a-z-]*)\b")
 GLUED_AFTER_RE = re.compile(r"[^\W_]|['’](?!s\b)[^\W_]")  # the word goes on: "re-IP'ing"
+GLUED_BEFORE_RE = re.compile(r"[^\W\d_]-$")  # the word began before: "re-provision"
+PARTICLES = frozenset(["up", "off", "out", "down", "over", "back", "in", "on", "away"])
+PRONOUN_AFTER_RE = re.compile(r"\s+(?:it|them|him|her|this|that|these|those)\b", re.I)
 GREETING_BEFORE_RE = re.compile(  # "Hi Priya," opens the sentence that follows
     rf"(?:^|\n|[.!?]\s+)(?:{'|'.join(sorted(GREETINGS))})\s+[A-Z][\w'’-]*,$", re.I)
 SINGULAR_VERB_AFTER_RE = re.compile(r"\s+(?:is|was|has|does)(?:n['’]t)?\b", re.I)
@@ -218,8 +221,11 @@ def fits(text: str, finding: Finding, alt: str,
     """Would `alt` read grammatically where `finding` stands? `neighbours`: the findings
     before and after it, each with its own alternative (None: it has none)."""
     after = text[finding.end:finding.end + 3]
-    if GLUED_AFTER_RE.match(text, finding.end):
-        return False  # "re-IP'ing" -> "renumber the device addresses'ing"
+    if GLUED_AFTER_RE.match(text, finding.end) or GLUED_BEFORE_RE.search(
+            text, max(0, finding.start - 2), finding.start):
+        return False  # "re-IP'ing" -> "renumber'ing", "re-provision" -> "re-set up"
+    if alt.rsplit(" ", 1)[-1].lower() in PARTICLES and PRONOUN_AFTER_RE.match(text, finding.end):
+        return False  # "provision it" -> "set up it"
     if _agreeing(text, finding, alt) is None:
         return False  # "the Cloud's" -> "the online servers's", no singular to use
     attributive = finding.term.endswith("ed") and WORD_AFTER_RE.match(text, finding.end)
