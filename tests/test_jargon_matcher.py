@@ -214,6 +214,14 @@ def test_density_and_grade():
     ("Restore it from last night's Veeam backup job.",
      "Restore it from last night's backup job."),
     ("Veeam backup jobs failed overnight.", "The backup jobs failed overnight."),
+    # a product listed under an entry that names its kind takes that kind's plain words
+    ("Log it in ServiceNow under Badge access.", "Log it in the ticket system under Badge access."),
+    ("We move from SIMS to Arbor at Easter.",
+     "We move from the pupil records software to Arbor at Easter."),
+    ("We are moving the Zebra TC52 handhelds to the new app.",
+     "We are moving the handhelds to the new app."),
+    # an activity takes no "the"
+    ("The app goes into UAT next week.", "The app goes into user testing next week."),
     # a verb's alternative takes the term's object, not one of its own
     ("We will re-IP the printers.", "We will renumber the printers."),
 ])

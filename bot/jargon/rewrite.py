@@ -51,6 +51,7 @@ BARE_NAME_BEFORE_RE = re.compile(
     r"\b(?:to|from|via|through|in|on|at|by|with|without|over|into|onto|for|against|under|"
     r"across|after|before|during|until|while|because|when|if|than)\s+$", re.I)
 OBJECT_WORDS = frozenset(["the", "a", "an", "your", "our", "its", "their"])
+PRODUCT_KINDS = frozenset(["software", "tool", "system", "service", "app", "platform"])
 NOTHING_FOUND = "nothing to change: no jargon found"
 
 
@@ -80,9 +81,18 @@ def _article_for(phrase: str) -> str:
 
 
 def substitutable(finding: Finding) -> bool:
-    """Only simple alternatives for the entry's own term, decided on firm evidence."""
-    return finding.kind != "acronym" and not finding.uncertain and finding.canonical \
-        and bool(finding.suggestion)
+    """Only alternatives for the entry's own term, decided on firm evidence, or for a
+    product the entry lists as its kind ("Jamf Pro": "device management tool")."""
+    return finding.kind != "acronym" and not finding.uncertain and bool(finding.suggestion) \
+        and (finding.canonical or _a_product_of_its_kind(finding))
+
+
+def _a_product_of_its_kind(finding: Finding) -> bool:
+    """A product's name listed under an entry whose alternative names a kind of product
+    ("SIMS": "pupil records software"); other listed synonyms may be a related thing with
+    another meaning ("Patch Tuesday" under "patch", "P2" under "P1")."""
+    return any(ch.isupper() for ch in finding.term) and not finding.tag and \
+        finding.suggestion.rsplit(" ", 1)[-1].lower() in PRODUCT_KINDS
 
 
 def usable_alternative(alt: str) -> bool:
@@ -186,8 +196,9 @@ def _said_after(text: str, finding: Finding, alt: str) -> re.Match[str] | None:
     after = NEXT_WORD_RE.match(text, finding.end)
     if after is None or finding.entry == finding.entry.lower():
         return None
-    return after if after.group(1).lower() in {
-        w.lower() for w in alt.split() if len(w) > 2} else None
+    word = after.group(1).lower()
+    plain = {w.lower() for w in alt.split() if len(w) > 2}
+    return after if word in plain or _singular(word) in plain else None
 
 
 def _joined(modifier: str, head: str) -> str | None:
@@ -206,9 +217,9 @@ def _bare_name(text: str, finding: Finding, alt: str, before: str) -> bool:
     patched", "through SCCM") or opening a sentence ("Kofax is patched tonight", "Hi Priya,
     Jamf shows"), where the plain words that replace it need "the"? Not after a colon, where
     a heading often starts ("Planned maintenance: PaperCut and Follow-Me printing")."""
-    if finding.entry == finding.entry.lower() or not finding.term[:1].isupper() \
-            or alt.split(" ", 1)[0].lower() in ("the", "a", "an"):
-        return False
+    if finding.entry == finding.entry.lower() or finding.term == finding.term.lower() \
+            or alt.split(" ", 1)[0].lower() in ("the", "a", "an") or alt.endswith("ing"):
+        return False  # (an activity takes no "the": "goes into UAT", "into user testing")
     if BARE_NAME_BEFORE_RE.search(before):
         return True
     opens = text[max(0, finding.start - LOOKBACK):finding.start].rstrip()
