@@ -194,6 +194,8 @@ def test_density_and_grade():
      "The central software installer will restart the laptops tonight."),
     ("Hi Priya, Jamf shows your laptop is short of space.",
      "Hi Priya, the device management tool shows your laptop is short of space."),
+    ("Mac users: Jamf Pro will start enforcing the update on 1 July.",
+     "Mac users: The device management tool will start enforcing the update on 1 July."),
     # a plural alternative where a singular stood, before a verb, a noun or a possessive
     ("Citrix StoreFront is down at the moment, so please wait.",
      "The remote app component is down at the moment, so please wait."),

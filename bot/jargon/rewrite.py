@@ -36,6 +36,8 @@ PARTICLES = frozenset(["up", "off", "out", "down", "over", "back", "in", "on", "
 PRONOUN_AFTER_RE = re.compile(r"\s+(?:it|them|him|her|this|that|these|those)\b", re.I)
 GREETING_BEFORE_RE = re.compile(  # "Hi Priya," opens the sentence that follows
     rf"(?:^|\n|[.!?]\s+)(?:{'|'.join(sorted(GREETINGS))})\s+[A-Z][\w'’-]*,$", re.I)
+AUXILIARY_AFTER_RE = re.compile(
+    r"\s+(?:is|are|was|were|has|have|had|will|would|can|could|should|may|might|must)\b")
 SINGULAR_VERB_AFTER_RE = re.compile(r"\s+(?:is|was|has|does)(?:n['’]t)?\b", re.I)
 DETERMINED_RE = re.compile(  # "our", "the new": a singular count noun may follow
     r"\b(?:the|a|an|our|your|their|its|my|this|that|each|every|any|no)\s+(?:[\w-]+\s+)?$",
@@ -216,13 +218,16 @@ def _bare_name(text: str, finding: Finding, alt: str, before: str) -> bool:
     """Does a product's name or an acronym stand bare, after a preposition ("while Kofax is
     patched", "through SCCM") or opening a sentence ("Kofax is patched tonight", "Hi Priya,
     Jamf shows"), where the plain words that replace it need "the"? Not after a colon, where
-    a heading often starts ("Planned maintenance: PaperCut and Follow-Me printing")."""
+    a heading often starts ("Planned maintenance: PaperCut and Follow-Me printing"), unless
+    a verb like "will" follows."""
     if finding.entry == finding.entry.lower() or finding.term == finding.term.lower() \
             or alt.split(" ", 1)[0].lower() in ("the", "a", "an") or alt.endswith("ing"):
         return False  # (an activity takes no "the": "goes into UAT", "into user testing")
     if BARE_NAME_BEFORE_RE.search(before):
         return True
     opens = text[max(0, finding.start - LOOKBACK):finding.start].rstrip()
+    if opens.endswith(":"):  # a sentence after a colon, not a heading: "Mac users: Jamf will"
+        return AUXILIARY_AFTER_RE.match(text, finding.end) is not None
     return (not opens or opens[-1] in ".!?" or GREETING_BEFORE_RE.search(opens) is not None) \
         and LOWER_WORD_AFTER_RE.match(text, finding.end) is not None
 
