@@ -52,6 +52,7 @@ KEEPS_NUMBER_AFTER_RE = re.compile(
 BARE_NAME_BEFORE_RE = re.compile(
     r"\b(?:to|from|via|through|in|on|at|by|with|without|over|into|onto|for|against|under|"
     r"across|after|before|during|until|while|because|when|if|than)\s+$", re.I)
+TERM_WORD_RE = re.compile(r"[^\W_]+")
 OBJECT_WORDS = frozenset(["the", "a", "an", "your", "our", "its", "their"])
 PRODUCT_KINDS = frozenset(["software", "tool", "system", "service", "app", "platform"])
 NOTHING_FOUND = "nothing to change: no jargon found"
@@ -304,7 +305,7 @@ def planned(text: str, findings: list[Finding]) -> tuple[list[Finding], list[Fin
     """(findings to substitute, high-severity findings nothing safe replaces)."""
     ordered = sorted(findings, key=lambda f: f.start)
     chosen, stuck = [], []
-    alts = [substitute(f) for f in ordered]
+    alts = _distinct([substitute(f) for f in ordered], ordered)
     hopeless = [f for f, alt in zip(ordered, alts, strict=True)
                 if alt is None and f.severity == "high"]
     if hopeless:  # no rewrite can be offered: spare the grammar tests
@@ -318,6 +319,24 @@ def planned(text: str, findings: list[Finding]) -> tuple[list[Finding], list[Fin
         elif finding.severity == "high":
             stuck.append(finding)
     return chosen, stuck
+
+
+def _distinct(alts: list[str | None], findings: list[Finding]) -> list[str | None]:
+    """None for plain words that two different terms share: "from Mimecast to Proofpoint"
+    is no move "from the email security service to the email security service"; the writer
+    must say what tells them apart. Terms sharing a word are one thing ("iManage Work",
+    "iManage"), and so are spellings of one term ("exit code", "exit-code")."""
+    named: dict[str, list[set[str]]] = {}
+    for alt, finding in zip(alts, findings, strict=True):
+        words = {w.rstrip("s") for w in TERM_WORD_RE.findall(finding.term.lower())}
+        for plain in {alt, finding.suggestion} - {None, ""}:
+            named.setdefault(plain.lower(), []).append(words)
+
+    def shared(alt: str) -> bool:
+        names = named[alt.lower()]
+        return any(not a & b for a in names for b in names)
+
+    return [None if alt is not None and shared(alt) else alt for alt in alts]
 
 
 def _sentence_number(sentences: list[tuple[int, int]], position: int) -> int:
