@@ -25,6 +25,7 @@ GROUPS = {"tuning": "drafts_real*.jsonl", "blind": "drafts_blind*.jsonl"}
 
 
 def _sentences(text: str) -> list[str]:
+    # the judged pairs were cut with this rule: another splitter would miss their keys
     return [s for s in SENTENCE_END_RE.split(text.strip()) if s]
 
 

@@ -15,15 +15,15 @@ from dataclasses import dataclass
 
 from bot.jargon.findings import Finding
 from bot.jargon.openscan import GREETINGS
-from bot.jargon.tokens import inflect_word, plural
+from bot.jargon.tokens import inflect_word, singular
 
 AN_EXCEPTIONS = ("uni", "use", "usu", "usa", "one", "once", "eu", "ute")
 CLAUSE_WORDS = frozenset(["that", "which", "who", "to", "from", "of", "for", "with", "in", "on",
                           "by", "as", "between", "into", "after", "before", "than", "when",
                           "while", "where", "if", "so", "because", "e.g.", "or", "and"])
 ARTICLE_BEFORE_RE = re.compile(r"\b(an?|An?)(\s+)$")
-PREV_DETERMINER_RE = re.compile(
-    r"\b(?:the|a|an|our|your|their|its|my|this|that|his|her|each|every|any|no)\s+$", re.I)
+DETERMINERS = "the|a|an|our|your|their|its|my|this|that|his|her|each|every|any|no"
+PREV_DETERMINER_RE = re.compile(rf"\b(?:{DETERMINERS})\s+$", re.I)
 AN_SILENT_H = ("hour", "honest", "honou", "heir")
 POSSESSIVE_RE = re.compile(r"['\u2019]s\b")
 WORD_AFTER_RE = re.compile(r"[ \t]+[A-Za-z]")
@@ -39,9 +39,8 @@ GREETING_BEFORE_RE = re.compile(  # "Hi Priya," opens the sentence that follows
 AUXILIARY_AFTER_RE = re.compile(
     r"\s+(?:is|are|was|were|has|have|had|will|would|can|could|should|may|might|must)\b")
 SINGULAR_VERB_AFTER_RE = re.compile(r"\s+(?:is|was|has|does)(?:n['’]t)?\b", re.I)
-DETERMINED_RE = re.compile(  # "our", "the new": a singular count noun may follow
-    r"\b(?:the|a|an|our|your|their|its|my|this|that|each|every|any|no)\s+(?:[\w-]+\s+)?$",
-    re.I)
+# "our", "the new": a singular count noun may follow
+DETERMINED_RE = re.compile(rf"\b(?:{DETERMINERS})\s+(?:[\w-]+\s+)?$", re.I)
 # after these a plural alternative for a singular term reads as well as a singular one
 KEEPS_NUMBER_AFTER_RE = re.compile(
     r"[ \t]+(?:and|or|but|for|to|from|in|on|at|by|with|of|back|up|down|out|off|over|will|"
@@ -192,16 +191,21 @@ def _replacements(text: str, findings: list[Finding], start: int, stop: int
     return found
 
 
+def _is_name(finding: Finding) -> bool:
+    """Is the entry a product's name or an acronym ("Veeam", "SCCM"), not a word?"""
+    return finding.entry != finding.entry.lower()
+
+
 def _said_after(text: str, finding: Finding, alt: str) -> re.Match[str] | None:
     """The word after a product's name when it already says what the name's plain words
     would: "last night's Veeam backup job" is "last night's backup job", not "... backup
     software backup job"; the name and that word are then replaced by the word alone."""
     after = NEXT_WORD_RE.match(text, finding.end)
-    if after is None or finding.entry == finding.entry.lower():
+    if after is None or not _is_name(finding):
         return None
     word = after.group(1).lower()
     plain = {w.lower() for w in alt.split() if len(w) > 2}
-    return after if word in plain or _singular(word) in plain else None
+    return after if word in plain or singular(word) in plain else None
 
 
 def _joined(modifier: str, head: str) -> str | None:
@@ -221,7 +225,7 @@ def _bare_name(text: str, finding: Finding, alt: str, before: str) -> bool:
     Jamf shows"), where the plain words that replace it need "the"? Not after a colon, where
     a heading often starts ("Planned maintenance: PaperCut and Follow-Me printing"), unless
     a verb like "will" follows."""
-    if finding.entry == finding.entry.lower() or finding.term == finding.term.lower() \
+    if not _is_name(finding) or finding.term == finding.term.lower() \
             or alt.split(" ", 1)[0].lower() in ("the", "a", "an") or alt.endswith("ing"):
         return False  # (an activity takes no "the": "goes into UAT", "into user testing")
     if BARE_NAME_BEFORE_RE.search(before):
@@ -274,7 +278,7 @@ def _agreeing(text: str, finding: Finding, alt: str) -> str | None:
         return alt
     before = text[max(0, finding.start - LOOKBACK):finding.start]
     head, _, last = alt.rpartition(" ")
-    single = _singular(last)
+    single = singular(last)
     if single and (DETERMINED_RE.search(before) or _bare_name(text, finding, alt, before)):
         return f"{head} {single}".lstrip()
     return None if agrees else alt
@@ -283,12 +287,6 @@ def _agreeing(text: str, finding: Finding, alt: str) -> str | None:
 def _plural(phrase: str) -> bool:
     last = phrase.rsplit(" ", 1)[-1].lower()
     return last.endswith("s") and not last.endswith(("ss", "us", "is", "'s", "’s"))
-
-
-def _singular(word: str) -> str | None:
-    """The word whose plural `word` is ("rules" -> "rule", "policies" -> "policy")."""
-    return next((stem for stem in (word[:-3] + "y", word[:-2], word[:-1])
-                 if stem and plural(stem) == word), None)
 
 
 def _half_compound(text: str, finding: Finding,

@@ -33,6 +33,13 @@ def plural(word: str) -> str:
     return word + "s"
 
 
+def singular(word: str) -> str | None:
+    """The word whose `plural` is `word` ("rules" -> "rule", "policies" -> "policy"), or
+    None when there is none."""
+    return next((stem for stem in (word[:-3] + "y", word[:-2], word[:-1])
+                 if stem and plural(stem) == word), None)
+
+
 def past_forms(word: str) -> set[str]:
     if word.endswith("e"):
         return {word + "d"}
