@@ -197,6 +197,14 @@ def test_density_and_grade():
      "Hi Priya, the device management tool shows your laptop is short of space."),
     ("Mac users: Jamf Pro will start enforcing the update on 1 July.",
      "Mac users: The device management tool will start enforcing the update on 1 July."),
+    # the subject after an opening phrase and its comma
+    ("From Monday, iManage replaces the old panel in Outlook.",
+     "From Monday, the document filing software replaces the old panel in Outlook."),
+    ("After the move, SCCM handles updates.",
+     "After the move, the central software installer handles updates."),
+    # a proper name after the term repeats no plain word ("Teams Phone" is a name)
+    ("We are moving from the old Mitel PBX to Teams Phone.",
+     "We are moving from the old office phone exchange to Teams Phone."),
     # a plural alternative where a singular stood, before a verb, a noun or a possessive
     ("Citrix StoreFront is down at the moment, so please wait.",
      "The remote app component is down at the moment, so please wait."),
@@ -249,6 +257,10 @@ def test_rewrite_leaves_unclear_cases_alone():
     # nor where it began before ("re-" + "set up"), nor a phrasal verb before a pronoun
     assert "re-restructure" not in check("We will re-refactor the module.").rewrite
     assert check("Tonight we repoint it to the new server room.").rewrite == ""
+    # plain words the next words already say would be said twice
+    assert check("Our move to the new Dynamics CRM for supporter records goes live on "
+                 "2 December.").rewrite == ""
+    assert check("The hub receives PEPPOL e-invoices directly from suppliers.").rewrite == ""
 
 
 def test_team_terms_and_removals_compile_into_a_new_checker():
