@@ -569,6 +569,9 @@ def test_a_product_name_does_not_run_across_a_bracket():
     # an aside that opens with a hedge
     ("The new SIEM - basically a security camera for our network - goes live in March.",
      "The new SIEM goes live in March.", "SIEM"),
+    # or a clause after a dash that opens with a hedge and a comma
+    ("Mail moves to the SIEM \u2013 basically, a service watches every sign-in for us.",
+     "Mail moves to the SIEM \u2013 sadly, it was late.", "SIEM"),
     # a subject after "From Monday" begins the main clause: the comma opens an apposition
     ("From Monday you will need MFA, a second check on your phone when you sign in.",
      "From Monday you will need MFA on your phone.", "MFA"),

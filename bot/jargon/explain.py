@@ -25,7 +25,8 @@ CLAUSE_AFTER_RE = re.compile(
     r"(?!(?:was|has|does|needs|seems|looks|remains|gets|goes|takes)\b)[a-z]+s\s+"
     r"(?:the|your|our|a|an|every|all|you|everything|"
     r"everyone|anything|each|what|who|how)\b)|meaning|that\s+is,|"
-    r"i\.e\.|in\s+other\s+words|or\s+in\s+plain\s+words)\b", re.IGNORECASE)
+    r"i\.e\.|in\s+other\s+words|or\s+in\s+plain\s+words|"
+    r"[-\u2013\u2014]\s+(?:basically|put\s+simply|in\s+plain\s+terms)(?=,))\b", re.IGNORECASE)
 # what may open an apposition before its article: "that's", "basically", "think of it as"
 APPOSITION_OPENER = (r"(?:(?:that's|that\s+is|it's|i\.e\.|basically|essentially|simply|"
                      r"think\s+of\s+it\s+as)\s+)?")
@@ -181,7 +182,7 @@ def _explained_after(prose: str, start: int, end: int) -> tuple[int, int] | None
     if after in (",", ":", "-", "\u2013", "\u2014") and \
             (found := _apposition(prose, start, end)):
         return found
-    if after in (",", "w", "m", "t", "i"):
+    if after in (",", "w", "m", "t", "i", "-", "\u2013", "\u2014"):
         clause = CLAUSE_AFTER_RE.match(prose, end)
         if clause:
             return end, _clause_end(prose, clause.end())
