@@ -287,8 +287,10 @@ def test_the_name_a_greeting_opens_on_is_a_person():
 
 
 def test_a_product_name_anchors_everyday_words_near_it():
-    text = "On Sunday we will patch the VMware ESXi hosts in both data centres."
+    text = "On Sunday we will patch the VMware hosts in both data centres."
     assert ("hosts", "infrastructure") in found(text)
+    # a listed phrase holds both words: "ESXi hosts" is one finding
+    assert ("ESXi hosts", "infrastructure") in found(text.replace("VMware", "VMware ESXi"))
     assert ("jira-app-02", "server name") in found("The disk on jira-app-02 filled up.")
 
 
