@@ -45,6 +45,11 @@ BARE_NAME_BEFORE_RE = re.compile(
     r"across|after|before|during|until|while|because|when|if|than)\s+$", re.I)
 TERM_WORD_RE = re.compile(r"[^\W_]+")
 PRODUCT_KINDS = frozenset(["software", "tool", "system", "service", "app", "platform"])
+# a verb in -s or -ed right before a name ("reaches Exchange Online", "moved SCCM"), not
+# after "is"/"was" ("is Jamf") or "has" ("has SCCM": possession reads either way)
+VERB_BEFORE_RE = re.compile(r"(?<![\w'’-])(?!(?:is|was|has|does|as|us|its|this|thus|plus|"
+                            r"yes|less|unless|across|towards|has|needed)\b)"
+                            r"[a-z]{3,}(?:[^s\W]s|ed)\s+$")
 NOT_VERBS = frozenset(["its", "ours", "yours", "theirs", "as", "plus", "thus", "always", "perhaps"])
 NEAR_AFTER = 2  # words after a term in which its plain words would be said twice
 SENTENCE_CUT_RE = re.compile(r"[.!?;:\n]")
@@ -84,6 +89,8 @@ def bare_name(text: str, finding: Finding, alt: str, before: str) -> bool:
         return AUXILIARY_AFTER_RE.match(text, finding.end) is not None
     if opens.endswith(","):  # the subject after an opening phrase: "From Monday, iManage
         return _verb_after(text, finding.end)  # replaces", not a list: "Okta, Jamf and"
+    if VERB_BEFORE_RE.search(before) and not DETERMINED_RE.search(before):
+        return True  # its object: "before it reaches Exchange Online", not "an expired SAML"
     return (not opens or opens[-1] in ".!?" or GREETING_BEFORE_RE.search(opens) is not None) \
         and LOWER_WORD_AFTER_RE.match(text, finding.end) is not None
 

@@ -26,7 +26,7 @@ from bot.jargon.placement import (
     is_plural,
     said_after,
 )
-from bot.jargon.tokens import inflect_word
+from bot.jargon.tokens import inflect_word, plural
 
 AN_EXCEPTIONS = ("uni", "use", "usu", "usa", "one", "once", "eu", "ute")
 ARTICLE_BEFORE_RE = re.compile(r"\b(an?|An?)(\s+)$")
@@ -156,7 +156,7 @@ def _replacements(text: str, findings: list[Finding], start: int, stop: int
             continue  # no alternative, or a word the one before took ("Veeam backup")
         alt = agreeing(text, finding, alt) or alt
         if said := said_after(text, finding, alt):
-            found.append((finding, said.end(1), said.group(1)))
+            found.append((finding, said.end(1), _saying(alt, said.group(1))))
             continue
         joined = _joined(found[-1][2], alt) if found and \
             not text[found[-1][1]:finding.start].strip() else None
@@ -165,6 +165,16 @@ def _replacements(text: str, findings: list[Finding], start: int, stop: int
         else:
             found.append((finding, finding.end, alt))
     return found
+
+
+def _saying(alt: str, word: str) -> str:
+    """What stands for a name and the next word that says part of its plain words: the
+    plain words ending on that word when it is their head ("HTTP 429 errors" -> "overload
+    errors"), else the word alone ("Veeam backup job" -> "backup job")."""
+    head, _, last = alt.rpartition(" ")
+    if head and word.lower() in (last.lower(), plural(last.lower())):
+        return f"{head} {word}"
+    return word
 
 
 def _joined(modifier: str, head: str) -> str | None:
