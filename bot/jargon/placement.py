@@ -48,7 +48,7 @@ PRODUCT_KINDS = frozenset(["software", "tool", "system", "service", "app", "plat
 # a verb in -s or -ed right before a name ("reaches Exchange Online", "moved SCCM"), not
 # after "is"/"was" ("is Jamf") or "has" ("has SCCM": possession reads either way)
 VERB_BEFORE_RE = re.compile(r"(?<![\w'’-])(?!(?:is|was|has|does|as|us|its|this|thus|plus|"
-                            r"yes|less|unless|across|towards|has|needed)\b)"
+                            r"yes|less|unless|across|towards|needed)\b)"
                             r"[a-z]{3,}(?:[^s\W]s|ed)\s+$")
 NOT_VERBS = frozenset(["its", "ours", "yours", "theirs", "as", "plus", "thus", "always", "perhaps"])
 NEAR_AFTER = 2  # words after a term in which its plain words would be said twice
@@ -64,7 +64,8 @@ def is_name(finding: Finding) -> bool:
 def said_after(text: str, finding: Finding, alt: str) -> re.Match[str] | None:
     """The word after a product's name when it already says what the name's plain words
     would: "last night's Veeam backup job" is "last night's backup job", not "... backup
-    software backup job"; the name and that word are then replaced by the word alone."""
+    software backup job"; the name and that word are then replaced together (see
+    `rewrite._saying`)."""
     after = NEXT_WORD_RE.match(text, finding.end)
     if after is None or not is_name(finding):
         return None
@@ -76,9 +77,11 @@ def said_after(text: str, finding: Finding, alt: str) -> re.Match[str] | None:
 def bare_name(text: str, finding: Finding, alt: str, before: str) -> bool:
     """Does a product's name or an acronym stand bare, after a preposition ("while Kofax is
     patched", "through SCCM") or opening a sentence ("Kofax is patched tonight", "Hi Priya,
-    Jamf shows"), where the plain words that replace it need "the"? Not after a colon, where
-    a heading often starts ("Planned maintenance: PaperCut and Follow-Me printing"), unless
-    a verb like "will" follows."""
+    Jamf shows"), as the object of a verb in -s or -ed ("reaches Exchange Online") or as
+    the subject after an opening phrase ("From Monday, iManage replaces"), where the plain
+    words that replace it need "the"? Not after a colon, where a heading often starts
+    ("Planned maintenance: PaperCut and Follow-Me printing"), unless a verb like "will"
+    follows."""
     if not is_name(finding) or finding.term == finding.term.lower() \
             or alt.split(" ", 1)[0].lower() in ("the", "a", "an") or alt.endswith("ing"):
         return False  # (an activity takes no "the": "goes into UAT", "into user testing")
@@ -126,8 +129,7 @@ def fits(text: str, finding: Finding, alt: str,
     before = text[max(0, finding.start - LOOKBACK):finding.start].split()
     if before and before[-1].lower() in alt.lower().split():
         return False  # "SAP S/4HANA" -> "SAP new SAP system"
-    if said_after(text, finding, alt) is None and (
-            _said_twice(text, finding, alt)):
+    if said_after(text, finding, alt) is None and _said_twice(text, finding, alt):
         return False  # (a name whose next word says its plain words gives way to it)
     # "DNS nameservers", "SSH host key": half a compound replaced reads worse than none
     return not any(_half_compound(text, finding, other) for other in neighbours)
@@ -145,7 +147,7 @@ def _said_twice(text: str, finding: Finding, alt: str) -> bool:
 
 
 def _stem(word: str) -> str:
-    return singular(word) or word if is_plural(word) else word
+    return (singular(word) or word) if is_plural(word) else word
 
 
 def agreeing(text: str, finding: Finding, alt: str) -> str | None:
