@@ -139,14 +139,15 @@ def _said_twice(text: str, finding: Finding, alt: str) -> bool:
     """Do the words just after a term already say its plain words? "the new Dynamics CRM
     for supporter records" is no "the new ... supporter records software for supporter
     records"."""
-    plain = {_stem(w) for w in TERM_WORD_RE.findall(alt.lower())
+    plain = {stem(w) for w in TERM_WORD_RE.findall(alt.lower())
              if len(w) > 3 and w not in PRODUCT_KINDS}
     rest = SENTENCE_CUT_RE.split(text[finding.end:finding.end + LOOKBACK], 1)[0]
     following = TERM_WORD_RE.findall(rest)[:NEAR_AFTER]
-    return any(w.islower() and _stem(w) in plain for w in following)  # not "Teams Phone"
+    return any(w.islower() and stem(w) in plain for w in following)  # not "Teams Phone"
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """A plural word's singular ("rules" -> "rule"), any other word as it is."""
     return (singular(word) or word) if is_plural(word) else word
 
 

@@ -25,6 +25,7 @@ from bot.jargon.placement import (
     fits,
     is_plural,
     said_after,
+    stem,
 )
 from bot.jargon.tokens import inflect_word, plural
 
@@ -215,7 +216,7 @@ def _distinct(alts: list[str | None], findings: list[Finding]) -> list[str | Non
     "iManage"), and so are spellings of one term ("exit code", "exit-code")."""
     named: dict[str, list[set[str]]] = {}
     for alt, finding in zip(alts, findings, strict=True):
-        words = {w.rstrip("s") for w in TERM_WORD_RE.findall(finding.term.lower())}
+        words = {stem(w) for w in TERM_WORD_RE.findall(finding.term.lower())}
         for plain in {alt, finding.suggestion} - {None, ""}:
             named.setdefault(plain.lower(), []).append(words)
 

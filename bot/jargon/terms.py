@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import cache
 from pathlib import Path
 
@@ -40,16 +41,17 @@ class Term:
     pos: str = "n"
     sense: str = ""
     kind: str = "term"
+    # parsed once here: every finding of the term carries them (a scan's hot path)
+    alternatives: tuple[str, ...] = dataclass_field(init=False, repr=False, compare=False)
 
-    @property
-    def alternatives(self) -> tuple[str, ...]:
-        return tuple(a.strip() for a in self.instead.split(";") if a.strip())
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "alternatives",
+                           tuple(a.strip() for a in self.instead.split(";") if a.strip()))
 
     @property
     def suggestion(self) -> str:
         """The alternative the rewrite uses; "" when there is none to substitute."""
-        alts = self.alternatives
-        return alts[0] if alts else ""
+        return self.alternatives[0] if self.alternatives else ""
 
 
 @dataclass(frozen=True, slots=True)
