@@ -30,8 +30,8 @@ from bot.text import (
     retrieval_data,
     stem,
     stopwords,
-    word_frequencies,
     words,
+    zipf_of,
 )
 
 RELATED_WEIGHT = 0.6
@@ -70,7 +70,7 @@ def specificity(word: str, knowledge_dir: Path) -> float:
     from a passage must not sink an in-scope question, and their presence must not
     carry an out-of-scope one. Words missing from the list are rare: full weight.
     """
-    zipf = word_frequencies(knowledge_dir).get(word, 0.0)
+    zipf = zipf_of(word, knowledge_dir)
     return min(1.0, max(0.2, (6.5 - zipf) / 2.5))
 
 

@@ -82,6 +82,27 @@ def word_frequencies(knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> dict[str, f
     return freqs
 
 
+@lru_cache(maxsize=4)
+def _frequency_table_text(knowledge_dir: Path) -> str:
+    return "\n" + retrieval_data(knowledge_dir, "word-frequency.tsv").read_text("utf-8")
+
+
+def zipf_of(word: str, knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> float:
+    """One word's figure in `word_frequencies` (0.0 when absent), found in the file's text
+    without building the whole table: a question needs a handful of words, and parsing
+    29,000 lines costs a one-shot `ask` tens of milliseconds."""
+    if word_frequencies.cache_info().currsize:  # built already: the dict is cheaper
+        return word_frequencies(knowledge_dir).get(word, 0.0)
+    if not word or "\n" in word or "\t" in word:
+        return 0.0
+    text = _frequency_table_text(knowledge_dir)
+    at = text.find(f"\n{word}\t")
+    if at < 0:
+        return 0.0
+    figure = at + len(word) + 2
+    return float(text[figure:text.find("\n", figure)])
+
+
 def is_common_word(word: str, min_zipf: float = 3.5) -> bool:
     """An everyday English word ("urgent", "note"), whatever its case."""
     return word_frequencies().get(word.lower(), 0.0) >= min_zipf

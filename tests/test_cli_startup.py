@@ -44,3 +44,35 @@ def test_a_command_named_apart_from_its_module_loads_that_module_alone(tmp_path)
     command_modules = [f"bot.cli.{name}" for name in COMMAND_MODULES]
     loaded = modules_loaded(tmp_path, "export", "--team", "T0123ABCD", watched=command_modules)
     assert loaded == ["bot.cli.forget"]
+
+
+COLD_FIGURES = """
+import json, sys
+from bot.text import word_frequencies, zipf_of
+probe = sys.argv[1].split()
+cold = [zipf_of(w) for w in probe]
+table = word_frequencies()
+print(json.dumps({"cold": cold, "table": [table.get(w, 0.0) for w in probe],
+                  "warm": [zipf_of(w) for w in probe]}))
+"""
+
+
+def test_one_word_figure_read_from_the_file_matches_the_whole_table(tmp_path):
+    probe = "the boss turnover pragmatic devonshire aac notaword00 good-will a"
+    proc = subprocess.run([sys.executable, "-c", COLD_FIGURES, probe], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    figures = json.loads(proc.stdout)
+    assert figures["cold"] == figures["table"] == figures["warm"]
+    assert figures["cold"][0] > 7 and figures["cold"][6] == 0.0
+
+
+def test_a_one_shot_ask_does_not_build_the_word_frequency_table(tmp_path):
+    env = {**os.environ, "CIO_COACH_DB": str(tmp_path / "coach.db")}
+    probe = PROBE.replace('print(json.dumps({"code": code,',
+                          'import bot.text\nprint(json.dumps({"code": code, "built": '
+                          'bot.text.word_frequencies.cache_info().currsize,')
+    proc = subprocess.run([sys.executable, "-c", probe, "", "ask", "How do I treat my boss?"],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.splitlines()[-1])["built"] == 0
