@@ -141,6 +141,9 @@ def test_everyday_sense_is_plain_english(text, word):
     ("The CRM instance was restarted.", "instance"),
     ("The regression tests are green again.", "green"),
     ("The secondary node took over.", "node"),
+    ("The VPN client kept dropping the tunnel this morning.", "tunnel"),
+    ("Bots scrape our website every night, which slowed the booking pages.", "scrape"),
+    ("The Windows update corrupted the scanner driver on the ward PCs.", "driver"),
 ])
 def test_technical_sense_is_flagged(text, word):
     assert word in terms(text)
@@ -304,6 +307,17 @@ def test_it_acronym_before_an_everyday_word_is_a_strong_cue():
     "The build quality of the new chairs is excellent.",
     "The two branches will merge into one regional office.",
     "Each node in the supply network is a supplier, plant or distribution centre.",
+    # everyday words whose IT sense the ninth glossary sweep added
+    "The warm-up starts at 9 on the school field.",
+    "The mount for the TV in room 4 is loose.",
+    "Please scrape your boots before entering the ward.",
+    "The council will clear the dump on Friday.",
+    "Parents can book a session with the school nurse.",
+    "The bridge on Mill Lane is closed for repairs.",
+    "Drivers must park in bay 4.",
+    "The canary in the staff room needs a new cage.",
+    "There is a packet of biscuits in the staff kitchen.",
+    "The root of the tree has lifted the paving by the gate.",
 ])
 def test_more_everyday_uses_stay_plain(text):
     assert terms(text) == []
