@@ -144,6 +144,8 @@ def test_everyday_sense_is_plain_english(text, word):
     ("The VPN client kept dropping the tunnel this morning.", "tunnel"),
     ("Bots scrape our website every night, which slowed the booking pages.", "scrape"),
     ("The Windows update corrupted the scanner driver on the ward PCs.", "driver"),
+    ("The pre-go-live checks start on Monday.", "go-live"),
+    ("Our up time was 99.9% this month.", "up time"),
 ])
 def test_technical_sense_is_flagged(text, word):
     assert word in terms(text)
@@ -318,6 +320,8 @@ def test_it_acronym_before_an_everyday_word_is_a_strong_cue():
     "The canary in the staff room needs a new cage.",
     "There is a packet of biscuits in the staff kitchen.",
     "The root of the tree has lifted the paving by the gate.",
+    # a listed phrase is not cut out of a hyphened word and the word after it
+    "Under pressure from parents, the school will extend the pick-up time.",
 ])
 def test_more_everyday_uses_stay_plain(text):
     assert terms(text) == []

@@ -98,6 +98,20 @@ def _joiner(tokens: Tokens):
     return joinable
 
 
+def _straddles_a_compound(tokens: Tokens, i: int, j: int) -> bool:
+    """Does the phrase words[i:j] take half of a hyphened word and a word outside it?
+    "the pick-up time" holds no "up time", nor "a roll-back plan" a "back plan"."""
+    if j - i < 2:
+        return False
+    prose, spans = tokens.prose, tokens.spans
+
+    def hyphen_before(k: int) -> bool:
+        return 0 < k < len(spans) and prose[spans[k - 1][1]:spans[k][0]] == "-"
+
+    inside = [hyphen_before(k) for k in range(i + 1, j)]
+    return (hyphen_before(i) or hyphen_before(j)) and not all(inside)
+
+
 def _real_definitions(checker: Checker, tokens: Tokens, matches) -> list[Definition]:
     """Definitions whose long form is plain: "virtual machines (VM)" explains nothing."""
     if not any(hint in tokens.prose for hint in DEFINITION_HINTS):
@@ -132,7 +146,8 @@ def scan_text(checker: Checker, text: str, audience: Audience | str | None = Non
     units = [shape for shape in shapes if shape[2] in UNIT_SHAPES]
     findings = shape_findings(tokens, units) if units else []
     matches = [m for m in checker.match_terms(tokens.words, tokens.low, joinable)
-               if not any(tokens.used[k] for k in range(m[0], m[1]))]
+               if not any(tokens.used[k] for k in range(m[0], m[1]))
+               and not _straddles_a_compound(tokens, m[0], m[1])]
     for i, j, _ in matches:
         for k in range(i, j):
             tokens.used[k] = True
