@@ -100,7 +100,7 @@ def _joiner(tokens: Tokens):
 
 def _straddles_a_compound(tokens: Tokens, i: int, j: int) -> bool:
     """Does the phrase words[i:j] take half of a hyphened word and a word outside it?
-    "the pick-up time" holds no "up time", nor "a roll-back plan" a "back plan"."""
+    "the pick-up time" holds no "up time" (uptime); "pre-go-live" still holds "go-live"."""
     if j - i < 2:
         return False
     prose, spans = tokens.prose, tokens.spans
