@@ -70,21 +70,20 @@ def follow_up_words(knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> frozenset[st
 
 
 @lru_cache(maxsize=4)
-def word_frequencies(knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> dict[str, float]:
-    """How common English words are (Zipf scale: 7 "the", 3 rare), from the data file."""
-    path = retrieval_data(knowledge_dir, "word-frequency.tsv")
-    freqs = {}
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.startswith("#"):
-                word, _, zipf = line.partition("\t")
-                freqs[word] = float(zipf)
-    return freqs
+def _frequency_table_text(knowledge_dir: Path) -> str:
+    """The word-frequency file, read once a process for the table and for `zipf_of`."""
+    return "\n" + retrieval_data(knowledge_dir, "word-frequency.tsv").read_text("utf-8")
 
 
 @lru_cache(maxsize=4)
-def _frequency_table_text(knowledge_dir: Path) -> str:
-    return "\n" + retrieval_data(knowledge_dir, "word-frequency.tsv").read_text("utf-8")
+def word_frequencies(knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> dict[str, float]:
+    """How common English words are (Zipf scale: 7 "the", 3 rare), from the data file."""
+    freqs = {}
+    for line in _frequency_table_text(knowledge_dir).splitlines():
+        if line and not line.startswith("#"):
+            word, _, zipf = line.partition("\t")
+            freqs[word] = float(zipf)
+    return freqs
 
 
 def zipf_of(word: str, knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR) -> float:
