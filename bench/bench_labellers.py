@@ -3,20 +3,25 @@
     python -m bench.bench_labellers
 
 `tests/data/second-labels-blind6-blind7.jsonl` holds a second labelling of the drafts of
-`drafts_blind6` and `drafts_blind7`, and `tests/data/second-labels-real-blind3.jsonl` one
-of `drafts_real` (the tuning set) and `drafts_blind3` (the blind set), each by a helper
-that saw only the labelling rules and the texts (never the first labels, the code or the
-lists; the second helper had both sets' drafts shuffled together, not knowing which was
-which). With one labeller for both, the real-style and blind figures compare like with
-like. Each labelling is scored against the other as the bench scores the check (a finding
-counts for a term when their spans overlap), and the check against both. Then, for the
-check's misses and its must-not-flag hits against the first labels, what the second
-labeller called them.
+`drafts_blind6` and `drafts_blind7`; `tests/data/second-labels-real-blind3.jsonl` and
+`tests/data/second-labels-real-blind3-b.jsonl` two more of `drafts_real` (the tuning set)
+and `drafts_blind3` (the blind set), by two other helpers. Each helper saw only the
+labelling rules and the texts (never the first labels, the code or the lists); the last
+two had both sets' drafts shuffled together, not knowing which was which. With one
+labeller for both, the real-style and blind figures compare like with like. Each labelling
+is scored against the other as the bench scores the check (a finding counts for a term
+when their spans overlap), and the check against both. Then, for the check's misses and
+its must-not-flag hits against the first labels, what the second labeller called them.
+For the real-style and blind sets, the recall gap between them three ways (the check
+against each set's own labels, the check against the one labeller, the labeller's own
+flags against each set's own labels), each with a 95% bootstrap interval: with a few dozen
+drafts a set, chance alone moves a gap by several hundredths.
 """
 
 from __future__ import annotations
 
 import json
+import random
 from collections import Counter
 from pathlib import Path
 
@@ -24,8 +29,10 @@ from bench.bench_jargon import _spans, our_spans, score
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SECOND_LABELS = {"second-labels-blind6-blind7.jsonl": ("drafts_blind6", "drafts_blind7"),
-                 "second-labels-real-blind3.jsonl": ("drafts_real", "drafts_blind3")}
+                 "second-labels-real-blind3.jsonl": ("drafts_real", "drafts_blind3"),
+                 "second-labels-real-blind3-b.jsonl": ("drafts_real", "drafts_blind3")}
 LABELS = ("flag", "either", "ok")
+BOOTSTRAP_ROUNDS = 2000
 
 
 def _rows(path: Path) -> list[dict]:
@@ -49,14 +56,27 @@ def _line(name: str, figures: dict) -> str:
             f"{figures['precision']:.3f}  must-not-flag {figures['ok_flagged']:3d}")
 
 
-def compare(first: list[dict], second: list[dict]) -> None:
-    print(_line("second (flag) vs first", score(first, _terms_as_spans(second, ("flag",)))))
+def _hits_per_draft(rows: list[dict], found: list[list[tuple[int, int]]]
+                    ) -> list[tuple[int, int]]:
+    """(flagged terms found, flagged terms) for each draft: recall, draft by draft."""
+    return [(score([row], [spans])["recall"] * len(row["flag"]), len(row["flag"]))
+            for row, spans in zip(rows, found, strict=True)]
+
+
+def compare(first: list[dict], second: list[dict]) -> dict[str, list[tuple[int, int]]]:
+    """Prints the comparison; returns, draft by draft, the hits of the second labeller's
+    flags and of the check, each against the first labels, and the check's against the
+    second."""
+    human_spans = _terms_as_spans(second, ("flag",))
+    human = score(first, human_spans)
+    print(_line("second (flag) vs first", human))
     print(_line("second (flag+either) vs first",
                 score(first, _terms_as_spans(second, ("flag", "either")))))
     print(_line("first (flag) vs second", score(second, _terms_as_spans(first, ("flag",)))))
     ours = our_spans(first)
-    print(_line("cio-coach vs first", score(first, ours)))
-    print(_line("cio-coach vs second", score(second, ours)))
+    against_first, against_second = score(first, ours), score(second, ours)
+    print(_line("cio-coach vs first", against_first))
+    print(_line("cio-coach vs second", against_second))
     misses: Counter[str] = Counter()
     false: Counter[str] = Counter()
     for row, other, spans in zip(first, second, ours, strict=True):
@@ -70,6 +90,36 @@ def compare(first: list[dict], second: list[dict]) -> None:
                 false[_label(text, start, end, other)] += 1
     print(f"    cio-coach's misses, as the second labeller called them: {dict(misses)}")
     print(f"    cio-coach's must-not-flag hits, as the second labeller called them: {dict(false)}")
+    return {"human": _hits_per_draft(first, human_spans),
+            "first": _hits_per_draft(first, ours), "second": _hits_per_draft(second, ours)}
+
+
+def _recall(hits: list[tuple[float, int]]) -> float:
+    found, total = (sum(column) for column in zip(*hits, strict=True))
+    return found / total if total else 1.0
+
+
+def gap_interval(tuned: list[tuple[float, int]], blind: list[tuple[float, int]],
+                 rounds: int = BOOTSTRAP_ROUNDS, seed: int = 1) -> tuple[float, float]:
+    """A 95% interval for recall(tuned) - recall(blind), resampling each set's drafts."""
+    rng = random.Random(seed)
+    gaps = sorted(_recall(rng.choices(tuned, k=len(tuned)))
+                  - _recall(rng.choices(blind, k=len(blind))) for _ in range(rounds))
+    return gaps[int(0.025 * rounds)], gaps[int(0.975 * rounds) - 1]
+
+
+def print_gaps(file_name: str, hits: dict[str, dict[str, list[tuple[float, int]]]]) -> None:
+    """For a labelling of both a tuning set and a blind set: recall on each, the gap, and
+    how far chance alone moves the gap (a few dozen drafts, a few hundred terms)."""
+    (tuned, tuned_hits), (blind, blind_hits) = hits.items()
+    print(f"  recall gap, {tuned} minus {blind} ({file_name}); 95% interval from "
+          f"{BOOTSTRAP_ROUNDS} resamplings of the drafts:")
+    for key, what in (("first", "cio-coach, each set's own labels"),
+                      ("second", "cio-coach, this one labeller for both"),
+                      ("human", "this labeller's flags, scored against each set's own labels")):
+        a, b = _recall(tuned_hits[key]), _recall(blind_hits[key])
+        low, high = gap_interval(tuned_hits[key], blind_hits[key])
+        print(f"    {what:62} {a:.3f} - {b:.3f} = {a - b:+.3f}  [{low:+.3f}, {high:+.3f}]")
 
 
 def main() -> int:
@@ -79,11 +129,14 @@ def main() -> int:
             print(f"no second labelling at {path}")
             continue
         second = {row["id"]: row for row in _rows(path)}
+        hits = {}
         for name in sets:
             first = [row for row in _rows(DATA / f"{name}.jsonl") if row["id"] in second]
             print(f"{name} ({len(first)} drafts, second labels from {file_name})")
-            compare(first, [dict(row, **{k: second[row["id"]][k] for k in LABELS})
-                            for row in first])
+            hits[name] = compare(first, [dict(row, **{k: second[row["id"]][k]
+                                                         for k in LABELS}) for row in first])
+        if "drafts_real" in hits:
+            print_gaps(file_name, hits)
     return 0
 
 
