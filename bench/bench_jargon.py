@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -47,6 +49,7 @@ FALLBACK_DRAFTS = [
 ]
 
 RACE_ROUNDS = 3
+BOOTSTRAP_ROUNDS = 2000
 SET_GLOBS = ("tests/data/drafts_real*.jsonl", "tests/data/drafts_blind*.jsonl")
 
 # Each anchor, run over a JSONL file of drafts, prints one JSON list of [start, end] spans
@@ -206,6 +209,27 @@ def score(rows: list[dict], found: list[list[tuple[int, int]]]) -> dict:
             "findings": total}
 
 
+def hits_per_draft(rows: list[dict], found: list[list[tuple[int, int]]]
+                    ) -> list[tuple[float, int]]:
+    """(flagged terms found, flagged terms) for each draft: recall, draft by draft."""
+    return [(score([row], [spans])["recall"] * len(row["flag"]), len(row["flag"]))
+            for row, spans in zip(rows, found, strict=True)]
+
+
+def recall(hits: list[tuple[float, int]]) -> float:
+    found, total = (sum(column) for column in zip(*hits, strict=True))
+    return found / total if total else 1.0
+
+
+def gap_interval(tuned: list[tuple[float, int]], blind: list[tuple[float, int]],
+                 rounds: int = BOOTSTRAP_ROUNDS, seed: int = 1) -> tuple[float, float]:
+    """A 95% interval for recall(tuned) - recall(blind), resampling each set's drafts."""
+    rng = random.Random(seed)
+    gaps = sorted(recall(rng.choices(tuned, k=len(tuned)))
+                  - recall(rng.choices(blind, k=len(blind))) for _ in range(rounds))
+    return gaps[int(0.025 * rounds)], gaps[int(0.975 * rounds) - 1]
+
+
 def our_spans(rows: list[dict], *, own_audience: bool = True) -> list[list[tuple[int, int]]]:
     """Our findings; with `own_audience`, each draft checked for the readers it was
     written and labelled for (its "audience"), as `check --audience` would."""
@@ -240,6 +264,7 @@ def anchor_spans(name: str, path: Path) -> list[list[tuple[int, int]]] | str:
 def report_quality(tmp: Path) -> None:
     """Each labelled set: our figures and each anchor's on the same drafts."""
     print("quality (recall / precision / must-not-flag terms hit / findings):")
+    ours: dict[str, tuple[list[dict], list[list[tuple[int, int]]]]] = {}
     for path in labelled_sets():
         rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
         texts = tmp / f"{path.stem}.jsonl"
@@ -248,6 +273,7 @@ def report_quality(tmp: Path) -> None:
         print(f"  {path.name} ({len(rows)} drafts)")
         results = {"cio-coach": our_spans(rows),
                    "(general)": our_spans(rows, own_audience=False)}
+        ours[path.stem] = rows, results["cio-coach"]
         for name in ("proselint", "alex", "write-good"):
             results[name] = anchor_spans(name, texts)
         for name, spans in results.items():
@@ -258,6 +284,34 @@ def report_quality(tmp: Path) -> None:
             print(f"    {name:<12} recall {q['recall']:.3f}  precision {q['precision']:.3f}  "
                   f"must-not-flag {q['ok_flagged']:>3}  findings {q['findings']:>4}")
         print(f"    {'rewrites':<12} {rewrite_safety(rows)}")
+    report_gaps(ours)
+
+
+def report_gaps(ours: dict[str, tuple[list[dict], list[list[tuple[int, int]]]]]) -> None:
+    """Tuned against never tuned, pooled where several sets were made the same way: the
+    developer's real-style set against the issue's blind set, and the sets helpers wrote
+    and labelled that were tuned on against those never tuned on."""
+    def pooled(names: list[str]) -> tuple[list[dict], list[list[tuple[int, int]]]]:
+        return ([row for n in names for row in ours[n][0]],
+                [spans for n in names for spans in ours[n][1]])
+
+    helpers_tuned = sorted(n for n in ours if re.fullmatch(r"drafts_real\d+", n))
+    blind = sorted(n for n in ours if re.fullmatch(r"drafts_blind\d+", n))
+    pairs = [("drafts_real", ["drafts_real"], "drafts_blind3", ["drafts_blind3"]),
+             ("helpers' tuning sets", helpers_tuned, "blind sets", blind)]
+    print(f"tuned against never tuned, cio-coach (95% interval of the recall gap from "
+          f"{BOOTSTRAP_ROUNDS} resamplings of the drafts):")
+    for tuned_name, tuned, blind_name, never in pairs:
+        if not tuned or not never or not set(tuned + never) <= set(ours):
+            continue
+        (rows_a, spans_a), (rows_b, spans_b) = pooled(tuned), pooled(never)
+        a, b = score(rows_a, spans_a), score(rows_b, spans_b)
+        hits_a, hits_b = hits_per_draft(rows_a, spans_a), hits_per_draft(rows_b, spans_b)
+        low, high = gap_interval(hits_a, hits_b)
+        print(f"  {tuned_name} ({len(rows_a)} drafts) {a['recall']:.3f} / {a['precision']:.3f}"
+              f"  vs  {blind_name} ({len(rows_b)} drafts) {b['recall']:.3f} / "
+              f"{b['precision']:.3f}:  recall gap {a['recall'] - b['recall']:+.3f} "
+              f"[{low:+.3f}, {high:+.3f}], precision gap {a['precision'] - b['precision']:+.3f}")
 
 
 def rewrite_safety(rows: list[dict]) -> str:

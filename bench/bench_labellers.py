@@ -21,18 +21,24 @@ drafts a set, chance alone moves a gap by several hundredths.
 from __future__ import annotations
 
 import json
-import random
 from collections import Counter
 from pathlib import Path
 
-from bench.bench_jargon import _spans, our_spans, score
+from bench.bench_jargon import (
+    BOOTSTRAP_ROUNDS,
+    _spans,
+    gap_interval,
+    hits_per_draft,
+    our_spans,
+    recall,
+    score,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SECOND_LABELS = {"second-labels-blind6-blind7.jsonl": ("drafts_blind6", "drafts_blind7"),
                  "second-labels-real-blind3.jsonl": ("drafts_real", "drafts_blind3"),
                  "second-labels-real-blind3-b.jsonl": ("drafts_real", "drafts_blind3")}
 LABELS = ("flag", "either", "ok")
-BOOTSTRAP_ROUNDS = 2000
 
 
 def _rows(path: Path) -> list[dict]:
@@ -54,13 +60,6 @@ def _terms_as_spans(rows: list[dict], kinds: tuple[str, ...]) -> list[list[tuple
 def _line(name: str, figures: dict) -> str:
     return (f"    {name:32} recall {figures['recall']:.3f}  precision "
             f"{figures['precision']:.3f}  must-not-flag {figures['ok_flagged']:3d}")
-
-
-def _hits_per_draft(rows: list[dict], found: list[list[tuple[int, int]]]
-                    ) -> list[tuple[int, int]]:
-    """(flagged terms found, flagged terms) for each draft: recall, draft by draft."""
-    return [(score([row], [spans])["recall"] * len(row["flag"]), len(row["flag"]))
-            for row, spans in zip(rows, found, strict=True)]
 
 
 def compare(first: list[dict], second: list[dict]) -> dict[str, list[tuple[int, int]]]:
@@ -90,22 +89,8 @@ def compare(first: list[dict], second: list[dict]) -> dict[str, list[tuple[int, 
                 false[_label(text, start, end, other)] += 1
     print(f"    cio-coach's misses, as the second labeller called them: {dict(misses)}")
     print(f"    cio-coach's must-not-flag hits, as the second labeller called them: {dict(false)}")
-    return {"human": _hits_per_draft(first, human_spans),
-            "first": _hits_per_draft(first, ours), "second": _hits_per_draft(second, ours)}
-
-
-def _recall(hits: list[tuple[float, int]]) -> float:
-    found, total = (sum(column) for column in zip(*hits, strict=True))
-    return found / total if total else 1.0
-
-
-def gap_interval(tuned: list[tuple[float, int]], blind: list[tuple[float, int]],
-                 rounds: int = BOOTSTRAP_ROUNDS, seed: int = 1) -> tuple[float, float]:
-    """A 95% interval for recall(tuned) - recall(blind), resampling each set's drafts."""
-    rng = random.Random(seed)
-    gaps = sorted(_recall(rng.choices(tuned, k=len(tuned)))
-                  - _recall(rng.choices(blind, k=len(blind))) for _ in range(rounds))
-    return gaps[int(0.025 * rounds)], gaps[int(0.975 * rounds) - 1]
+    return {"human": hits_per_draft(first, human_spans),
+            "first": hits_per_draft(first, ours), "second": hits_per_draft(second, ours)}
 
 
 def print_gaps(file_name: str, hits: dict[str, dict[str, list[tuple[float, int]]]]) -> None:
@@ -117,7 +102,7 @@ def print_gaps(file_name: str, hits: dict[str, dict[str, list[tuple[float, int]]
     for key, what in (("first", "cio-coach, each set's own labels"),
                       ("second", "cio-coach, this one labeller for both"),
                       ("human", "this labeller's flags, scored against each set's own labels")):
-        a, b = _recall(tuned_hits[key]), _recall(blind_hits[key])
+        a, b = recall(tuned_hits[key]), recall(blind_hits[key])
         low, high = gap_interval(tuned_hits[key], blind_hits[key])
         print(f"    {what:62} {a:.3f} - {b:.3f} = {a - b:+.3f}  [{low:+.3f}, {high:+.3f}]")
 
