@@ -94,7 +94,7 @@ def find_shapes(prose: str) -> list[tuple[int, int, str]]:
             continue
         for kind, pattern in TOKEN_SHAPES:
             if pattern.fullmatch(token) and _plausible(kind, token, prose, start):
-                if _for_the_reader(kind, prose, start):
+                if _for_the_reader(kind, token, prose, start):
                     kind = QUOTED_REFERENCE
                 found.append((start, start + len(token), kind))
                 break
@@ -122,23 +122,42 @@ def _after_a_name(prose: str, start: int) -> bool:
 # back is what they need, not jargon to explain
 TO_QUOTE_RE = re.compile(r"\b(?:quote|quoting|reference|ref|ticket|case|number|no)\.?"
                          r"(?:\s+(?:is|was|number|no\.?))?\s*[:#]?\s*$", re.IGNORECASE)
-
-
+# The records of a service desk (incidents, changes, requests, problems, tasks): staff
+# see these numbers in the desk's emails and quote them back; they name a record, they
+# are not a term to explain. Other codes of that shape (ORA-01555, KB5034441) still are.
+TICKET_PREFIXES = frozenset(["INC", "CHG", "RITM", "REQ", "PRB", "TASK", "SCTASK", "CS", "TKT",
+                             "CR", "RFC", "SR", "WO"])
 # "register at passwordreset.microsoftonline.com", "the new address is vpn.example.org":
 # an address the reader is told to go to, type or look out for is an instruction
 TO_VISIT_RE = re.compile(r"\b(?:visit|go\s+to|browse\s+to|open|type|type\s+in|enter|use|"
                          r"at|via|(?:address|domain|link|site|page|url)\s+(?:is|was))"
                          r"\s*[:(]?\s*$", re.IGNORECASE)
+# A machine's own name, not a site a person opens: an internal-only suffix, or a first
+# label naming a mail, directory, sign-in or database server
+INTERNAL_SUFFIXES = (".local", ".corp", ".internal", ".lan", ".intra")
+SERVER_HOST_RE = re.compile(r"(?:smtp|imap|pop3?|ldaps?|sts|adfs|autodiscover|relay|ns|mx|dc|"
+                            r"sql|db|srv)\d*\.", re.IGNORECASE)
 LOOK_BACK = 30
 
 
-def _for_the_reader(kind: str, prose: str, start: int) -> bool:
-    """A ticket number to quote, or an address to visit: the reader needs it as it is."""
+def _for_the_reader(kind: str, token: str, prose: str, start: int) -> bool:
+    """What the reader needs as it is, not a term to explain: a service desk's record
+    number, or any number the reader is asked to quote; a web site's address, or any
+    address the reader is told to visit. A server's own address is still reported."""
     if kind == "ticket number":
-        return TO_QUOTE_RE.search(prose, max(0, start - LOOK_BACK), start) is not None
+        return token.rstrip("0123456789").rstrip("-") in TICKET_PREFIXES or \
+            TO_QUOTE_RE.search(prose, max(0, start - LOOK_BACK), start) is not None
     if kind == "web or server address":
-        return TO_VISIT_RE.search(prose, max(0, start - LOOK_BACK), start) is not None
+        return not _a_server_address(token) or \
+            TO_VISIT_RE.search(prose, max(0, start - LOOK_BACK), start) is not None
     return False
+
+
+def _a_server_address(address: str) -> bool:
+    """"sts.corp.local", "smtp.office365.com": a machine's name. "brightwater.co.uk",
+    "vpn.example.ac.uk": a site or service a person opens."""
+    return address.lower().endswith(INTERNAL_SUFFIXES) or \
+        SERVER_HOST_RE.match(address) is not None
 
 
 EVERYDAY_CODE_NAMES = frozenset(["iOS"])  # shaped like a format's name, known from phones
