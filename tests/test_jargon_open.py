@@ -605,6 +605,11 @@ def test_a_product_name_does_not_run_across_a_bracket():
     # a "which" clause that says what the thing does to something
     ("Switch on the VPN, which scrambles everything between your laptop and the office.",
      "Switch on the VPN, which needs a restart.", "VPN"),
+    # "which is" and what it is; not "which is why" or a state ("which is now down")
+    ("We removed an SDK, which is a kit of code from another company.",
+     "We removed an SDK, which is why the app is 30 MB smaller.", "SDK"),
+    ("Calls go over the SIP trunk, which is the line that carries our calls.",
+     "Calls go over the SIP trunk, which is near its limit.", "SIP trunk"),
     # an apposition naming what we use it for
     ("Intune, the tool we use to look after your laptop, will show a pop-up.",
      "Intune will show a pop-up.", "Intune"),

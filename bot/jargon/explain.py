@@ -19,8 +19,13 @@ from collections.abc import Callable
 from bot.jargon.acronyms import GLOSS_NOT_START as CLAUSE_STARTS
 
 GLOSS_AFTER_RE = re.compile(r"\s*\((?P<gloss>[^()\n]{3,200})\)")
+# "which is" then what it is; not a reason or a state ("which is why ...", "which is near
+# its limit", "which is now down", "which is capped at ...")
+NOT_WHAT_IT_IS = (r"(?!\s+(?:why|because|near|now|still|also|already|not|due|expected|"
+                  r"scheduled|likely|back|down|up|out|off|unaffected|[a-z]+ed|[a-z]+ing)\b)")
 CLAUSE_AFTER_RE = re.compile(
-    r",?\s+(?:which\s+(?:is|are|means|lets|let|keeps|keep|stops|decides|checks|holds|"
+    rf",?\s+(?:which\s+(?:(?:is|are){NOT_WHAT_IT_IS}|means|lets|let|keeps|keep|stops|decides|"
+    r"checks|holds|"
     r"sends|tracks|runs|protects|controls|approves|connects|is\s+what|"
     r"(?!(?:was|has|does|needs|seems|looks|remains|gets|goes|takes)\b)[a-z]+s\s+"
     r"(?:the|your|our|a|an|every|all|you|everything|"
