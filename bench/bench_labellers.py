@@ -5,9 +5,11 @@
 `tests/data/second-labels-blind6-blind7.jsonl` holds a second labelling of the drafts of
 `drafts_blind6` and `drafts_blind7`; `tests/data/second-labels-real-blind3.jsonl` and
 `tests/data/second-labels-real-blind3-b.jsonl` two more of `drafts_real` (the tuning set)
-and `drafts_blind3` (the blind set), by two other helpers. Each helper saw only the
-labelling rules and the texts (never the first labels, the code or the lists); the last
-two had both sets' drafts shuffled together, not knowing which was which. With one
+and `drafts_blind3` (the blind set), by two other helpers;
+`tests/data/second-labels-real5-real10.jsonl` one of the six tuning sets helpers wrote
+(400 drafts shuffled together, a third each to three more helpers). Each helper saw only
+the labelling rules and the texts (never the first labels, the code or the lists); those
+given two sets or more had their drafts shuffled together, not knowing which was which. With one
 labeller for both, the real-style and blind figures compare like with like. Each labelling
 is scored against the other as the bench scores the check (a finding counts for a term
 when their spans overlap), and the check against both. Then, for the check's misses and
@@ -37,7 +39,8 @@ from bench.bench_jargon import (
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SECOND_LABELS = {"second-labels-blind6-blind7.jsonl": ("drafts_blind6", "drafts_blind7"),
                  "second-labels-real-blind3.jsonl": ("drafts_real", "drafts_blind3"),
-                 "second-labels-real-blind3-b.jsonl": ("drafts_real", "drafts_blind3")}
+                 "second-labels-real-blind3-b.jsonl": ("drafts_real", "drafts_blind3"),
+                 "second-labels-real5-real10.jsonl": tuple(f"drafts_real{n}" for n in range(5, 11))}
 LABELS = ("flag", "either", "ok")
 
 
