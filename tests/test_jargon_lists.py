@@ -43,6 +43,25 @@ def test_allowed_acronyms_are_upper_case():
     assert all(a == a.upper() for a in LISTS.allowed_acronyms)
 
 
+def _other_trades_acronyms() -> set[str]:
+    found: set[str] = set()
+    in_trades = False
+    for line in (DATA_DIR / "allowed-acronyms.txt").read_text("utf-8").splitlines():
+        if line.startswith("#"):
+            in_trades = line.startswith("# Trade:")
+        elif in_trades:
+            found.update(line.split())
+    return found
+
+
+def test_other_trades_acronyms_are_no_it_terms():
+    trades = _other_trades_acronyms()
+    assert {"ED", "MAR", "NEWS2", "PDQ", "SENCO", "COSHH", "HSBC"} <= trades
+    listed = {form.upper() for t in (*LISTS.terms, *LISTS.buzzwords)
+              for form in (t.term, *t.variants)}
+    assert trades & listed == set()
+
+
 def test_lists_compile_quickly_into_one_index():
     checker = Checker(LISTS)
     assert len(checker.index) > 5 * len(LISTS.terms)

@@ -392,6 +392,20 @@ def test_an_address_named_for_its_own_sake_is_still_reported(text, address):
 
 
 @pytest.mark.parametrize("text", [
+    "From Monday the porters in ED will carry the new bleeps.",
+    "Record doses on the MAR chart and the NEWS2 score at every round.",
+    "If the PDQ on till 3 freezes, take cash until it restarts.",
+    "Please send the COSHH forms to the SENCO by Friday.",
+])
+def test_other_trades_acronyms_are_their_readers_own_words(text):
+    assert found(text) == []
+
+
+def test_an_acronym_with_an_erp_meaning_is_still_reported():
+    assert ("CRP", "acronym") in found("The MRP and CRP runs now finish at 02:00.")
+
+
+@pytest.mark.parametrize("text", [
     "See INC0012345 for the details.",
     "CHG0048213 - the printers on floor 2 are replaced on Saturday.",
     "Your request (RITM0023341) is with the laptop team.",
