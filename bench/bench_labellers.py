@@ -65,7 +65,7 @@ def _line(name: str, figures: dict) -> str:
             f"{figures['precision']:.3f}  must-not-flag {figures['ok_flagged']:3d}")
 
 
-def compare(first: list[dict], second: list[dict]) -> dict[str, list[tuple[int, int]]]:
+def compare(first: list[dict], second: list[dict]) -> dict[str, list[tuple[float, int]]]:
     """Prints the comparison; returns, draft by draft, the hits of the second labeller's
     flags and of the check, each against the first labels, and the check's against the
     second."""

@@ -26,7 +26,7 @@ NOT_WHAT_IT_IS = (r"(?!\s+(?:why|because|near|now|still|also|already|not|due|exp
 CLAUSE_AFTER_RE = re.compile(
     rf",?\s+(?:which\s+(?:(?:is|are){NOT_WHAT_IT_IS}|means|lets|let|keeps|keep|stops|decides|"
     r"checks|holds|"
-    r"sends|tracks|runs|protects|controls|approves|connects|is\s+what|"
+    r"sends|tracks|runs|protects|controls|approves|connects|"
     r"(?!(?:was|has|does|needs|seems|looks|remains|gets|goes|takes)\b)[a-z]+s\s+"
     r"(?:the|your|our|a|an|every|all|you|everything|"
     r"everyone|anything|each|what|who|how)\b)|meaning|that\s+is,|"
