@@ -14,12 +14,16 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from bot.config import DEFAULT_KNOWLEDGE_DIR
-from bot.jargon.audiences import AUDIENCES, AudienceError
-from bot.jargon.findings import Finding
-from bot.jargon.matcher import Checker
-from bot.jargon.report import Report, build_report, format_text
-from bot.jargon.terms import Term, default_lists
+from bot.jargon.compiled import use_compiled_modules
+
+use_compiled_modules(__path__)  # before the modules below are imported
+
+from bot.config import DEFAULT_KNOWLEDGE_DIR  # noqa: E402
+from bot.jargon.audiences import AUDIENCES, AudienceError  # noqa: E402
+from bot.jargon.findings import Finding  # noqa: E402
+from bot.jargon.matcher import Checker  # noqa: E402
+from bot.jargon.report import Report, build_report, format_text  # noqa: E402
+from bot.jargon.terms import Term, default_lists  # noqa: E402
 
 __all__ = ["AUDIENCES", "AudienceError", "Checker", "Finding", "Report", "Term", "check",
            "default_checker", "format_text"]

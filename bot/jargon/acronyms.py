@@ -99,7 +99,7 @@ def _long_form_before(text: str, paren_start: int, short: str) -> int | None:
     limit = min(len(short) + 5, len(short) * 2)
     words = list(WORDS_BEFORE_RE.finditer(text, max(0, paren_start - 200), paren_start))
     # keep to the same sentence / clause
-    tail = []
+    tail: list[re.Match[str]] = []
     for m in reversed(words):
         gap = text[m.end():(tail[-1].start() if tail else paren_start)]
         if any(p in gap for p in ".;:!?\n(") or len(tail) >= limit:
@@ -132,12 +132,12 @@ def find_definitions(text: str) -> list[Definition]:
                 found.append(Definition(short, start, m.end()))
         paren = text.find("(")
         while paren >= 0:
-            m = _paren_after(text, paren)
-            if m:
-                short, long = _core(m.group("short")), m.group("long").strip(" ,")
+            after = _paren_after(text, paren)
+            if after:
+                short, long = _core(after.group("short")), after.group("long").strip(" ,")
                 if (spells(short, long) and long[:1].lower() == short[:1].lower()) \
                         or is_gloss(long):
-                    found.append(Definition(short, m.start(), m.end()))
+                    found.append(Definition(short, after.start(), after.end()))
             paren = text.find("(", paren + 1)
     if " or " in text:
         for m in OR_SHORT_RE.finditer(text):  # "warehouse management system, or WMS"

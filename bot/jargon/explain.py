@@ -164,9 +164,9 @@ def explanation(prose: str, start: int, end: int,
         # "This is a ..." speaks of what the last sentence ended on, not of all of it
         last_words = len(prose[end:following[0]].split()) <= LAST_WORDS
         # "... set up with Windows Autopilot. Autopilot means ...": the phrase's head
-        head = term.split()[-1] if " " in term else ""
+        last_word = term.split()[-1] if " " in term else ""
         if defines(sentence, term, this_is_a=last_words) or \
-                (len(head) > 3 and defines(sentence, head, this_is_a=False)):
+                (len(last_word) > 3 and defines(sentence, last_word, this_is_a=False)):
             return following
     return None
 

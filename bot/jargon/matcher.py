@@ -295,9 +295,8 @@ class Checker:
         context. "By default": no cue spoke, the term's default sense decided."""
         cues = self.cues_of.get(form.term.term)
         # "the CRM instance", "the VPN gateway": an IT acronym right before is a strong cue
-        acronym_before = i > lo and (looks_like_acronym(words[i - 1]) or "") not in (
-            "", *self.allowed)
-        if acronym_before:
+        acronym_before = looks_like_acronym(words[i - 1]) if i > lo else None
+        if acronym_before and acronym_before not in self.allowed:
             return True, False, False
         default = form.term.sense == "tech"
         if not cues:

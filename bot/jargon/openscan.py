@@ -137,7 +137,7 @@ UNIT_SHAPES = frozenset(["file path", "web or server address", "program file", "
 
 
 def shape_findings(tokens: Tokens, shapes: list[tuple[int, int, str]]) -> list[Finding]:
-    found = []
+    found: list[Finding] = []
     for start, end, kind in shapes:
         covered = tokens.word_range(start, end)
         if any(tokens.used[k] for k in covered):
@@ -151,7 +151,7 @@ def shape_findings(tokens: Tokens, shapes: list[tuple[int, int, str]]) -> list[F
 
 def vocabulary_findings(vocab: Vocabulary, tokens: Tokens, joinable) -> list[Finding]:
     """Two-word technical phrases, then rare technical words, from the table."""
-    found = []
+    found: list[Finding] = []
     low, used, spans = tokens.low, tokens.used, tokens.spans
     openers = vocab.phrase_openers
     present = set(low)
@@ -204,7 +204,7 @@ def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[
     shape, or other technical findings in the same sentence (then marked uncertain)."""
     frequencies = word_frequencies()
     words, low, used, spans = tokens.words, tokens.low, tokens.used, tokens.spans
-    found = []
+    found: list[Finding] = []
     after = 0
     for k in [k for k, w in enumerate(words) if w[0].isupper() and not used[k]]:
         if k < after or used[k] or (k > 0 and low[k - 1] in GREETINGS) or not (
@@ -240,7 +240,7 @@ def product_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[
 def component_findings(vocab: Vocabulary, tokens: Tokens) -> list[Finding]:
     """A known product's technical part: "Zoom client", "SharePoint 2016 farm"."""
     words, low, used, spans = tokens.words, tokens.low, tokens.used, tokens.spans
-    found = []
+    found: list[Finding] = []
     if not vocab.product_words.intersection(low):
         return found
     for k in [k for k, w in enumerate(words) if w[0].isupper() and not used[k]]:
@@ -284,7 +284,7 @@ def verb_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[Fin
 
 def leaning_findings(vocab: Vocabulary, tokens: Tokens, busy: set[int]) -> list[Finding]:
     """Everyday words with a technical lean, in a sentence that is technical already."""
-    found = []
+    found: list[Finding] = []
     if not busy or not vocab.leaning.intersection(tokens.low):
         return found
     for k, word in enumerate(tokens.low):

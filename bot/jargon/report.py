@@ -76,9 +76,9 @@ def fk_grade(prose: str, sentences: list[tuple[int, int]] | None = None,
         [w for w in words if not w[0].isdigit()]
     if not words:
         return 0.0
-    sentences = max(1, len(split_sentences(prose) if sentences is None else sentences))
+    sentence_count = max(1, len(split_sentences(prose) if sentences is None else sentences))
     syl = sum(map(syllables, words))
-    grade = 0.39 * len(words) / sentences + 11.8 * syl / len(words) - 15.59
+    grade = 0.39 * len(words) / sentence_count + 11.8 * syl / len(words) - 15.59
     return round(max(0.0, grade), 1)
 
 

@@ -217,7 +217,7 @@ def _distinct(alts: list[str | None], findings: list[Finding]) -> list[str | Non
     named: dict[str, list[set[str]]] = {}
     for alt, finding in zip(alts, findings, strict=True):
         words = {stem(w) for w in TERM_WORD_RE.findall(finding.term.lower())}
-        for plain in {alt, finding.suggestion} - {None, ""}:
+        for plain in (p for p in {alt, finding.suggestion} if p):
             named.setdefault(plain.lower(), []).append(words)
 
     def shared(alt: str) -> bool:

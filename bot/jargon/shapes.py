@@ -106,7 +106,7 @@ def find_shapes(prose: str) -> list[tuple[int, int, str]]:
         taken = [(a, b) for a, b, _ in found]
         for m in MULTI_WORD_RE.finditer(prose):
             if not any(a < m.end() and m.start() < b for a, b in taken):
-                found.append((m.start(), m.end(), KIND_OF_GROUP[m.lastgroup]))
+                found.append((m.start(), m.end(), KIND_OF_GROUP[m.lastgroup or '']))
         found.sort()
     return found
 

@@ -115,7 +115,7 @@ def load_sense_cues(path: Path) -> list[SenseCue]:
 
 
 def load_allowed_acronyms(path: Path) -> frozenset[str]:
-    words = set()
+    words: set[str] = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         words.update(w.upper() for w in line.split())
