@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.jargon import check, format_text
+from bot.jargon import acronyms, check, format_text, shapes
 
 PIECES = ["ERP", "go-live", "go live", "API", "APIs", "latency", "hotfix", "rolled it back",
           "cloud", "cloud of", "migrate", "patched", "the build", "instance", "(MES)",
@@ -50,3 +52,40 @@ def test_markup_around_a_term_never_shifts_offsets(term, filler):
     text = f"<@U1> `{filler.replace('`', '')}` :tada: the {term} now"
     for f in check(text).findings:
         assert text[f.start:f.end] == f.term
+
+
+# The readable forms of two patterns written for speed: each fast pattern must find what
+# its readable form finds (tokens with a shape trigger; mixed-case acronyms).
+READABLE_TRIGGER = re.compile(r"[\d/\\_=]|\.\w|[a-z][A-Z]|(?<!\S)-")
+READABLE_MIXED_CASE = re.compile(r"(?<![^\W_])[A-Z]{1,2}[a-z]{1,2}[A-Z]{1,2}s?(?![^\W_])")
+shape_text = st.text(alphabet="aAbBsS0&_-./=\\ \t\n,;(\"'é", max_size=40)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(shape_text, anything))
+def test_fast_shape_triggers_cut_the_tokens_the_readable_pattern_cuts(text):
+    assert shapes._tokens(text) == _tokens_with(READABLE_TRIGGER, text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(shape_text, anything))
+def test_fast_mixed_case_pattern_matches_where_the_readable_one_does(text):
+    spans = [m.span() for m in acronyms.MIXED_CASE_RE.finditer(text)]
+    assert spans == [m.span() for m in READABLE_MIXED_CASE.finditer(text)]
+
+
+def _tokens_with(trigger: re.Pattern[str], prose: str) -> list[tuple[int, str]]:
+    """shapes._tokens, with `trigger` in place of shapes.TRIGGER_RE."""
+    out: list[tuple[int, str]] = []
+    end = -1
+    for m in trigger.finditer(prose):
+        if m.start() < end:
+            continue
+        start = m.start()
+        while start > 0 and prose[start - 1] not in shapes.DELIMITERS:
+            start -= 1
+        end = m.end()
+        while end < len(prose) and prose[end] not in shapes.DELIMITERS:
+            end += 1
+        out.append((start, prose[start:end]))
+    return out

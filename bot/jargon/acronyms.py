@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 ACRONYM_TOKEN_RE = re.compile(r"[A-Z0-9&]{1,9}[A-Z0-9](?:s)?")
 # "PoE", "QoS", "SaaS", "VoIP": an acronym whose short words ("over", "of", "as a") are
-# written small
-MIXED_CASE_RE = re.compile(r"(?<![^\W_])[A-Z]{1,2}[a-z]{1,2}[A-Z]{1,2}s?(?![^\W_])")
+# written small (the capital comes before the look-behind, so only capitals are tried)
+MIXED_CASE_RE = re.compile(r"[A-Z](?<![^\W_][A-Z])[A-Z]?[a-z]{1,2}[A-Z]{1,2}s?(?![^\W_])")
 DIGIT_PATTERN_RE = re.compile(
     r"(?:Q[1-4]|H[12]|FY\d{2,4}|\d+[KMBX]|\d+(?:AM|PM)|\d+[DH]|\d+S"
     r"|[A-Z]{1,3}(?:19|20)\d\d"  # a period label: YE2024, WK2025
