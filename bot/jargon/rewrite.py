@@ -214,15 +214,17 @@ def _distinct(alts: list[str | None], findings: list[Finding]) -> list[str | Non
     is no move "from the email security service to the email security service"; the writer
     must say what tells them apart. Terms sharing a word are one thing ("iManage Work",
     "iManage"), and so are spellings of one term ("exit code", "exit-code")."""
-    named: dict[str, list[set[str]]] = {}
+    named: dict[str, list[Finding]] = {}
     for alt, finding in zip(alts, findings, strict=True):
-        words = {stem(w) for w in TERM_WORD_RE.findall(finding.term.lower())}
         for plain in (p for p in {alt, finding.suggestion} if p):
-            named.setdefault(plain.lower(), []).append(words)
+            named.setdefault(plain.lower(), []).append(finding)
 
     def shared(alt: str) -> bool:
         names = named[alt.lower()]
-        return any(not a & b for a in names for b in names)
+        if len(names) == 1:  # most plain words name one term: spare the stemming
+            return TERM_WORD_RE.search(names[0].term) is None
+        words = [{stem(w) for w in TERM_WORD_RE.findall(f.term.lower())} for f in names]
+        return any(not a & b for a in words for b in words)
 
     return [None if alt is not None and shared(alt) else alt for alt in alts]
 
