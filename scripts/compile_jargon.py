@@ -27,6 +27,7 @@ os.environ["CIO_COACH_PURE_PYTHON"] = "1"  # the compiled modules are being repl
 from bot.jargon.compiled import (  # noqa: E402
     COMPILED_ROOT,
     MANIFEST,
+    NATIVE_GROUP,
     PACKAGE_DIR,
     compiled_sources,
     source_digests,
@@ -34,7 +35,7 @@ from bot.jargon.compiled import (  # noqa: E402
 
 # Type checking follows imports into the rest of `bot`, which is not compiled.
 MYPY_OPTIONS = ["--ignore-missing-imports", "--follow-imports=silent"]
-GROUP = "bot.jargon._native"  # one shared library, kept inside the package's folder
+GROUP = f"bot.jargon.{NATIVE_GROUP}"  # one shared library, kept inside the package's folder
 
 
 def compile_modules() -> int:

@@ -3,6 +3,7 @@ compiled modules built from other sources are never used."""
 
 from __future__ import annotations
 
+import importlib.machinery
 import json
 import os
 import shutil
@@ -14,10 +15,12 @@ import pytest
 
 from bot.jargon.compiled import (
     MANIFEST,
+    NATIVE_GROUP,
     PACKAGE_DIR,
     PURE_PYTHON_ENV,
     matching_compiled_dir,
     source_digests,
+    use_compiled_modules,
 )
 from tests.kit.cli import run_cli
 
@@ -60,6 +63,29 @@ def test_no_or_broken_manifest_means_plain_python(package: tuple[Path, Path]) ->
     assert matching_compiled_dir(sources, built) is None
     (built / MANIFEST).unlink()
     assert matching_compiled_dir(sources, built) is None
+
+
+def test_a_library_built_elsewhere_is_left_alone(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sources and manifest match, but the compiled library does not load here."""
+    sources, built = tmp_path / "fakejargon", tmp_path / "compiled"
+    sources.mkdir()
+    (sources / "__init__.py").write_text("", encoding="utf-8")
+    (sources / "rule.py").write_text("RULE = 1\n", encoding="utf-8")
+    built.mkdir()
+    (built / MANIFEST).write_text(json.dumps(source_digests(sources)), encoding="utf-8")
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    (built / f"{NATIVE_GROUP}__mypyc{suffix}").write_bytes(b"not a shared library")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv(PURE_PYTHON_ENV, raising=False)
+    import fakejargon  # type: ignore[import-not-found]
+
+    path = list(fakejargon.__path__)
+    assert not use_compiled_modules(fakejargon.__path__, "fakejargon", sources, built)
+    assert list(fakejargon.__path__) == path
+    from fakejargon import rule  # type: ignore[import-not-found]
+
+    assert rule.RULE == 1
 
 
 def _compiled_here() -> bool:

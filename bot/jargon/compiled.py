@@ -9,6 +9,7 @@ plain Python throughout, never a mix of old compiled code and new source.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import logging
 import os
 from pathlib import Path
@@ -18,6 +19,8 @@ COMPILED_ROOT = PACKAGE_DIR.parent.parent / "build" / "compiled"
 MANIFEST = "SOURCES.json"
 PURE_PYTHON_ENV = "CIO_COACH_PURE_PYTHON"
 NOT_COMPILED = frozenset(["__init__.py", "compiled.py"])
+# mypyc puts the compiled code of every module in one library, named after this group
+NATIVE_GROUP = "_native"
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +56,25 @@ def matching_compiled_dir(package_dir: Path = PACKAGE_DIR,
     return compiled_dir
 
 
-def use_compiled_modules(package_path: list[str]) -> bool:
-    """Put the matching compiled modules first on `package_path` (a package's __path__)."""
+def use_compiled_modules(package_path: list[str], package: str = __package__ or "bot.jargon",
+                         package_dir: Path = PACKAGE_DIR,
+                         compiled_dir: Path = COMPILED_ROOT / "bot" / "jargon") -> bool:
+    """Put the matching compiled modules first on `package_path` (the __path__ of
+    `package`), if their library loads here: one built elsewhere (another machine, another
+    build of Python) is left alone."""
     if os.environ.get(PURE_PYTHON_ENV):
         return False
-    compiled_dir = matching_compiled_dir()
-    if compiled_dir is None:
+    found = matching_compiled_dir(package_dir, compiled_dir)
+    if found is None:
         return False
-    package_path.insert(0, str(compiled_dir))
+    package_path.insert(0, str(found))
+    try:
+        importlib.import_module(f"{package}.{NATIVE_GROUP}__mypyc")
+    except ImportError as error:
+        package_path.remove(str(found))
+        log.warning("compiled jargon modules do not load here (%s); running plain Python "
+                    "(make compile builds them again)", error)
+        return False
     return True
 
 
