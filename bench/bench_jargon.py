@@ -50,6 +50,7 @@ FALLBACK_DRAFTS = [
 
 RACE_ROUNDS = 3
 DEV_PASSES = 200  # checks of each development draft for the in-process median
+DEV_ROUNDS = 5  # fresh processes of each kind, in turn: other sessions' load comes and goes
 BOOTSTRAP_ROUNDS = 2000
 SET_GLOBS = ("tests/data/drafts_real*.jsonl", "tests/data/drafts_blind*.jsonl")
 
@@ -155,7 +156,7 @@ def time_dev_drafts(passes: int = DEV_PASSES) -> dict:
     return {**result, "compiled": running_compiled()}
 
 
-def compiled_against_pure(rounds: int = RACE_ROUNDS) -> None:
+def compiled_against_pure(rounds: int = DEV_ROUNDS) -> None:
     """time_dev_drafts compiled and as plain Python, each in a fresh process, in turn."""
     import os
 
@@ -178,9 +179,11 @@ def compiled_against_pure(rounds: int = RACE_ROUNDS) -> None:
     compiled, plain = (statistics.median(v) for v in medians.values())
     rounds_text = ", ".join(f"{a:.3f}/{b:.3f}" for a, b in zip(*medians.values(), strict=True))
     verdict = "meets" if compiled <= 0.2 else "misses"
+    best = min(medians["compiled"])
     print(f"development drafts as written, median per draft, {rounds} rounds in turn "
           f"(fresh process each): compiled {compiled:.3f} ms, plain Python {plain:.3f} ms "
-          f"({plain / compiled:.2f}x; rounds {rounds_text}); {verdict} the <= 0.2 ms target")
+          f"(medians of the rounds; {plain / compiled:.2f}x; compiled at best {best:.3f} ms; "
+          f"rounds compiled/plain {rounds_text}); {verdict} the <= 0.2 ms target")
 
 
 def time_cli(path: Path, count: int) -> float | None:

@@ -154,9 +154,10 @@ def explanation(prose: str, start: int, end: int,
             (given_first := PLAIN_BEFORE_RE.search(before)):
         offset = start - len(before)
         return offset + given_first.start("words"), offset + given_first.end("words")
-    if (opening := OPENS_SENTENCE_RE.search(before)) and (OWN_DEFINITION_RE.match(prose, end) or (
-            (opening.group("article") or "").lower() in ("a", "an")
-            and IS_A_RE.match(prose, end))):
+    own_definition = OWN_DEFINITION_RE.match(prose, end)
+    if (own_definition or IS_A_RE.match(prose, end)) and \
+            (opening := OPENS_SENTENCE_RE.search(before)) and (own_definition or (
+                (opening.group("article") or "").lower() in ("a", "an"))):
         return end, _sentence_end(prose, end)
     following = next_sentence(start)
     if following is not None:
