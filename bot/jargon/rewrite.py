@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.jargon.findings import Finding
 from bot.jargon.placement import (
@@ -74,6 +75,7 @@ def _a_product_of_its_kind(finding: Finding) -> bool:
         finding.suggestion.rsplit(" ", 1)[-1].lower() in PRODUCT_KINDS
 
 
+@lru_cache(maxsize=4096)  # the lists' alternatives come back draft after draft
 def usable_alternative(alt: str) -> bool:
     """A listed synonym may be another part of speech, and an alternative with a clause or
     a preposition rarely fits where the term stood, so those are left for the writer."""
@@ -84,19 +86,24 @@ def usable_alternative(alt: str) -> bool:
 
 def _inflected(finding: Finding, alt: str) -> str | None:
     """`alt` inflected like the matched form, or None when it cannot be."""
+    return _inflected_as(alt, finding.pos, finding.tag, finding.word)
+
+
+@lru_cache(maxsize=4096)
+def _inflected_as(alt: str, pos: str, tag: str, word: int) -> str | None:
     parts = alt.split(" ")
-    if "v" in finding.pos and OBJECT_WORDS.intersection(p.lower() for p in parts[1:]):
+    if "v" in pos and OBJECT_WORDS.intersection(p.lower() for p in parts[1:]):
         return None  # a verb with its own object: "re-IP the printers" takes no second one
-    if finding.pos == "nv" and len(parts) > 1:
+    if pos == "nv" and len(parts) > 1:
         return None  # noun or verb? a longer alternative fits only one of them
-    if not finding.tag:
+    if not tag:
         return alt
-    if finding.word == -1 and "n" in finding.pos:
-        if finding.tag == "s" and is_plural(parts[-1]):
+    if word == -1 and "n" in pos:
+        if tag == "s" and is_plural(parts[-1]):
             return alt  # "synergies" -> "savings"
-        parts[-1] = inflect_word(parts[-1], finding.tag, noun=True)
-    elif finding.word == 0 and "v" in finding.pos:
-        parts[0] = inflect_word(parts[0], finding.tag, noun=False)
+        parts[-1] = inflect_word(parts[-1], tag, noun=True)
+    elif word == 0 and "v" in pos:
+        parts[0] = inflect_word(parts[0], tag, noun=False)
     else:
         return None
     return " ".join(parts)
