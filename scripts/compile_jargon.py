@@ -22,7 +22,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-os.environ["CIO_COACH_PURE_PYTHON"] = "1"  # the compiled modules are being replaced
+# set before bot.jargon is imported: the compiled modules are about to be replaced
+os.environ["CIO_COACH_PURE_PYTHON"] = "1"
 
 from bot.jargon.compiled import (  # noqa: E402
     COMPILED_ROOT,
@@ -47,6 +48,7 @@ def compile_modules() -> int:
               file=sys.stderr)
         return 1
     sources = [str(p.relative_to(REPO)) for p in compiled_sources()]
+    digests = source_digests(PACKAGE_DIR)  # what is compiled, even if a file changes meanwhile
     build_temp = REPO / "build" / "mypyc-temp"
     shutil.rmtree(COMPILED_ROOT, ignore_errors=True)
     print(f"compiling {len(sources)} modules of bot/jargon with mypyc (about a minute)...",
@@ -62,8 +64,7 @@ def compile_modules() -> int:
         shutil.rmtree(COMPILED_ROOT, ignore_errors=True)
         return 1
     manifest = COMPILED_ROOT / "bot" / "jargon" / MANIFEST
-    manifest.write_text(json.dumps(source_digests(PACKAGE_DIR), indent=1, sort_keys=True),
-                        encoding="utf-8")
+    manifest.write_text(json.dumps(digests, indent=1, sort_keys=True), encoding="utf-8")
     print(f"compiled into {manifest.parent.relative_to(REPO)}", file=sys.stderr)
     return 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
 import logging
 import os
 from pathlib import Path
@@ -43,14 +44,12 @@ def matching_compiled_dir(package_dir: Path = PACKAGE_DIR,
     manifest = compiled_dir / MANIFEST
     if not manifest.is_file():
         return None
-    import json
-
     try:
         built = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if built != source_digests(package_dir):
-        log.info("compiled jargon modules are older than their sources; running plain "
+        log.info("compiled jargon modules were built from other sources; running plain "
                  "Python (make compile builds them again)")
         return None
     return compiled_dir
