@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import shutil
@@ -158,8 +159,6 @@ def time_dev_drafts(passes: int = DEV_PASSES) -> dict:
 
 def compiled_against_pure(rounds: int = DEV_ROUNDS) -> None:
     """time_dev_drafts compiled and as plain Python, each in a fresh process, in turn."""
-    import os
-
     from bot.jargon.compiled import PURE_PYTHON_ENV
 
     medians: dict[str, list[float]] = {"compiled": [], "plain Python": []}

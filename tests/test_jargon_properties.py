@@ -64,7 +64,7 @@ shape_text = st.text(alphabet="aAbBsS0&_-./=\\ \t\n,;(\"'é", max_size=40)
 @settings(max_examples=3000, deadline=None)
 @given(st.one_of(shape_text, anything))
 def test_fast_shape_triggers_cut_the_tokens_the_readable_pattern_cuts(text):
-    assert shapes._tokens(text) == _tokens_with(READABLE_TRIGGER, text)
+    assert shapes._tokens(text) == shapes._tokens(text, READABLE_TRIGGER)
 
 
 @settings(max_examples=3000, deadline=None)
@@ -73,19 +73,3 @@ def test_fast_mixed_case_pattern_matches_where_the_readable_one_does(text):
     spans = [m.span() for m in acronyms.MIXED_CASE_RE.finditer(text)]
     assert spans == [m.span() for m in READABLE_MIXED_CASE.finditer(text)]
 
-
-def _tokens_with(trigger: re.Pattern[str], prose: str) -> list[tuple[int, str]]:
-    """shapes._tokens, with `trigger` in place of shapes.TRIGGER_RE."""
-    out: list[tuple[int, str]] = []
-    end = -1
-    for m in trigger.finditer(prose):
-        if m.start() < end:
-            continue
-        start = m.start()
-        while start > 0 and prose[start - 1] not in shapes.DELIMITERS:
-            start -= 1
-        end = m.end()
-        while end < len(prose) and prose[end] not in shapes.DELIMITERS:
-            end += 1
-        out.append((start, prose[start:end]))
-    return out

@@ -70,12 +70,12 @@ NOT_SERVER_NAMES = frozenset(["mp3", "mp4", "covid", "a4", "a3", "a5", "b2b", "h
                               "q2", "q3", "q4", "p1", "p2", "p3", "p4", "iphone"])
 
 
-def _tokens(prose: str) -> list[tuple[int, str]]:
+def _tokens(prose: str, trigger: re.Pattern[str] = TRIGGER_RE) -> list[tuple[int, str]]:
     """(start, token) of every whitespace-delimited token holding a trigger character."""
     out = []
     end = -1
     n = len(prose)
-    for m in TRIGGER_RE.finditer(prose):
+    for m in trigger.finditer(prose):
         if m.start() < end:
             continue
         start = m.start()
