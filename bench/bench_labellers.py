@@ -25,7 +25,6 @@ person's flags, scored as the check is scored, beside the check's.
 from __future__ import annotations
 
 import json
-import random
 from collections import Counter
 from pathlib import Path
 
@@ -115,23 +114,11 @@ def print_gaps(file_name: str, hits: dict[str, dict[str, list[tuple[float, int]]
         print(f"    {what:62} {a:.3f} - {b:.3f} = {a - b:+.3f}  [{low:+.3f}, {high:+.3f}]")
 
 
-def _pooled_recall(hits: list[list[tuple[float, int]]], drafts: list[int]) -> float:
-    """Recall over the chosen drafts, each labeller's hits pooled."""
-    return recall([labeller[k] for labeller in hits for k in drafts])
-
-
-def pooled_gap_interval(tuned: list[list[tuple[float, int]]],
-                        blind: list[list[tuple[float, int]]],
-                        rounds: int = BOOTSTRAP_ROUNDS, seed: int = 1) -> tuple[float, float]:
-    """A 95% interval for the pooled recall gap: each set's drafts resampled, every
-    labeller's hits on a resampled draft counted (the labellers are not resampled)."""
-    rng = random.Random(seed)
-    n_tuned, n_blind = len(tuned[0]), len(blind[0])
-    gaps = sorted(
-        _pooled_recall(tuned, rng.choices(range(n_tuned), k=n_tuned))
-        - _pooled_recall(blind, rng.choices(range(n_blind), k=n_blind))
-        for _ in range(rounds))
-    return gaps[int(0.025 * rounds)], gaps[int(0.975 * rounds) - 1]
+def _summed(hits: list[list[tuple[float, int]]]) -> list[tuple[float, int]]:
+    """Each draft's hits summed over the labellers: recall and its bootstrap over these
+    pool every labeller while resampling the drafts (the labellers are not resampled)."""
+    return [(sum(found for found, _ in draft), sum(total for _, total in draft))
+            for draft in zip(*hits, strict=True)]
 
 
 def _majority_spans(labellings: list[list[dict]]) -> list[list[tuple[int, int]]]:
@@ -160,11 +147,10 @@ def print_pooled_gaps(hits: dict[str, dict[str, dict[str, list[tuple[float, int]
     for key, what in (("first", "cio-coach, each set's own labels"),
                       ("second", "cio-coach, each labeller for both sets"),
                       ("human", "the labellers' own flags, against each set's own labels")):
-        a_hits = [hits[f][tuned][key] for f in files]
-        b_hits = [hits[f][blind][key] for f in files]
-        a = _pooled_recall(a_hits, list(range(len(a_hits[0]))))
-        b = _pooled_recall(b_hits, list(range(len(b_hits[0]))))
-        low, high = pooled_gap_interval(a_hits, b_hits)
+        a_hits = _summed([hits[f][tuned][key] for f in files])
+        b_hits = _summed([hits[f][blind][key] for f in files])
+        a, b = recall(a_hits), recall(b_hits)
+        low, high = gap_interval(a_hits, b_hits)
         print(f"    {what:62} {a:.3f} - {b:.3f} = {a - b:+.3f}  [{low:+.3f}, {high:+.3f}]")
     a, b = recall(majority[tuned]), recall(majority[blind])
     low, high = gap_interval(majority[tuned], majority[blind])
@@ -184,12 +170,13 @@ def main() -> int:
         second = {row["id"]: row for row in _rows(path)}
         hits = {}
         for name in sets:
-            first = [row for row in _rows(DATA / f"{name}.jsonl") if row["id"] in second]
+            drafts = _rows(DATA / f"{name}.jsonl")
+            first = [row for row in drafts if row["id"] in second]
             print(f"{name} ({len(first)} drafts, second labels from {file_name})")
             relabelled = [dict(row, **{k: second[row["id"]][k] for k in LABELS})
                           for row in first]
             hits[name] = compare(first, relabelled)
-            if len(first) == len(_rows(DATA / f"{name}.jsonl")):
+            if len(first) == len(drafts):
                 firsts[name] = first
                 labellings.setdefault(name, []).append(relabelled)
         if "drafts_real" in hits:

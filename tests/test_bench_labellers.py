@@ -11,14 +11,8 @@ import json
 
 import pytest
 
-from bench.bench_labellers import (
-    DATA,
-    LABELS,
-    SECOND_LABELS,
-    _majority_spans,
-    _pooled_recall,
-    pooled_gap_interval,
-)
+from bench.bench_jargon import gap_interval, recall
+from bench.bench_labellers import DATA, LABELS, SECOND_LABELS, _majority_spans, _summed
 
 
 def _rows(name: str) -> list[dict]:
@@ -53,14 +47,14 @@ def test_majority_keeps_what_most_labellers_flag() -> None:
 def test_pooled_recall_counts_every_labeller_on_the_chosen_drafts() -> None:
     first = [(1.0, 2), (0.0, 1)]
     second = [(2.0, 2), (1.0, 1)]
-    assert _pooled_recall([first, second], [0, 1]) == pytest.approx(4 / 6)
-    assert _pooled_recall([first, second], [1, 1]) == pytest.approx(2 / 4)
+    assert recall(_summed([first, second])) == pytest.approx(4 / 6)
+    assert recall([_summed([first, second])[1]] * 2) == pytest.approx(2 / 4)
 
 
 def test_pooled_gap_interval_holds_the_gap() -> None:
-    tuned = [[(2.0, 2)] * 20 + [(1.0, 2)] * 20, [(2.0, 2)] * 30 + [(0.0, 2)] * 10]
-    blind = [[(1.0, 2)] * 15, [(2.0, 2)] * 5 + [(0.0, 2)] * 10]
-    low, high = pooled_gap_interval(tuned, blind, rounds=400)
-    gap = _pooled_recall(tuned, list(range(40))) - _pooled_recall(blind, list(range(15)))
+    tuned = _summed([[(2.0, 2)] * 20 + [(1.0, 2)] * 20, [(2.0, 2)] * 30 + [(0.0, 2)] * 10])
+    blind = _summed([[(1.0, 2)] * 15, [(2.0, 2)] * 5 + [(0.0, 2)] * 10])
+    low, high = gap_interval(tuned, blind, rounds=400)
+    gap = recall(tuned) - recall(blind)
     assert low < gap < high
     assert low > 0
